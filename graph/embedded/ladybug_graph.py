@@ -1,0 +1,289 @@
+"""The entity graph in Ladybug (embedded Kùzu fork). All Ladybug Cypher lives here.
+
+Tables are created from the ontology-derived :class:`GraphSchema`; labels and
+relationship types are interpolated only after the schema has validated them,
+values always travel as parameters. Edges are written with
+``MATCH (a:X {id: r.a}), (b:Y {id: r.b})`` (the ``WHERE a.id = ...`` form
+loses edges under UNWIND in Ladybug).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from graph.store import EntityRef, Link
+from ontology.errors import StoreError, StoreUnavailableError
+from ontology.records import DocumentRecord, EntityRecord, ParsedDocument
+from ontology.schema import GraphSchema
+
+log = logging.getLogger(__name__)
+
+_DDL_TYPES = {str: "STRING", int: "INT64", bool: "BOOLEAN", float: "DOUBLE"}
+_DOC_FIELDS = ("id", "symbol", "title", "date", "year", "language", "source", "content_hash",
+               "summary", "action_required", "ingested")
+#: relationship types whose edges are "document content", replaced on re-ingest
+_OUTGOING_FROM_DOCUMENT = ("CITES", "REVISES")
+
+
+def _cast(expr: str, python_type: type) -> str:
+    """Ladybug types an all-NULL list column as STRING: cast to the schema type."""
+    return f"CAST({expr} AS {_DDL_TYPES[python_type]})"
+
+
+def document_from_row(row: dict[str, Any]) -> DocumentRecord:
+    return DocumentRecord(**{k: row.get(k) for k in _DOC_FIELDS if k != "ingested"},
+                          ingested=bool(row.get("ingested")))
+
+
+class LadybugGraph:
+    """One read-write connection to a Ladybug database directory."""
+
+    def __init__(self, path: Path, schema: GraphSchema) -> None:
+        import ladybug
+
+        self.schema = schema
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = ladybug.Database(str(path))
+        except RuntimeError as exc:
+            if "lock" in str(exc).lower():
+                raise StoreUnavailableError(
+                    f"the graph store at {path} is in use by another process "
+                    "(one read-write process at a time: stop the server before ingesting)",
+                    path=str(path)) from exc
+            raise StoreError(f"cannot open the graph store at {path}: {exc}") from exc
+        self._conn = ladybug.Connection(self._db)
+        for statement in self.ddl():
+            self._run(statement)
+
+    # ------------------------------------------------------------ plumbing
+    def ddl(self) -> list[str]:
+        statements = []
+        for label, node in self.schema.nodes.items():
+            cols = ", ".join(f"{c.name} {_DDL_TYPES[c.python_type]}" for c in node.columns)
+            statements.append(f"CREATE NODE TABLE IF NOT EXISTS {label}({cols}, PRIMARY KEY(id))")
+        for name, rel in self.schema.relations.items():
+            pairs = ", ".join(f"FROM {a} TO {b}" for a, b in rel.endpoints)
+            cols = "".join(f", {c.name} {_DDL_TYPES[c.python_type]}" for c in rel.columns)
+            statements.append(f"CREATE REL TABLE IF NOT EXISTS {name}({pairs}{cols})")
+        return statements
+
+    def _run(self, query: str, params: dict[str, Any] | None = None) -> list[list[Any]]:
+        result = self._conn.execute(query, params or {})
+        rows: list[list[Any]] = result.get_all()
+        return rows
+
+    def _rows(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        result = self._conn.execute(query, params or {})
+        names = result.get_column_names()
+        return [dict(zip(names, row, strict=True)) for row in result.get_all()]
+
+    def _rollback(self) -> None:
+        # a failed statement already aborts Ladybug's transaction
+        try:
+            self._run("ROLLBACK")
+        except RuntimeError as exc:
+            if "no active transaction" not in str(exc).lower():
+                raise
+
+    def close(self) -> None:
+        self._conn.close()
+        self._db.close()
+
+    # ------------------------------------------------------------ writes
+    def write(self, parsed: ParsedDocument) -> None:
+        """Replace one document's derivation in a single transaction."""
+        self._run("BEGIN TRANSACTION")
+        try:
+            self._remove_derivation(parsed.document.id)
+            self._write(parsed)
+            self._run("COMMIT")
+        except Exception as exc:
+            self._rollback()
+            raise StoreError(f"graph write of {parsed.document.id} failed: {exc}",
+                             document=parsed.document.id) from exc
+
+    def _remove_derivation(self, doc_id: str) -> None:
+        self._run("MATCH (p:Passage)-[:PART_OF]->(d:Document {id: $id}) DETACH DELETE p",
+                  {"id": doc_id})
+        for rel in _OUTGOING_FROM_DOCUMENT:
+            self.schema.relation(rel)
+            self._run(f"MATCH (d:Document {{id: $id}})-[e:{rel}]->() DELETE e", {"id": doc_id})
+
+    def _write(self, parsed: ParsedDocument) -> None:
+        doc = parsed.document
+        props = {k: getattr(doc, k) for k in _DOC_FIELDS if k not in ("id", "content_hash")}
+        props.update(name=doc.symbol or doc.title or doc.id, ingested=True)
+        sets = ", ".join(f"d.{k} = ${k}" for k in props)
+        # content_hash is the commit marker: cleared first, set last
+        self._run(f"MERGE (d:Document {{id: $id}}) SET {sets}, d.content_hash = NULL",
+                  {"id": doc.id, **props})
+        stubs = [{"id": d.id, "symbol": d.symbol} for d in parsed.cited_documents]
+        if stubs:
+            self._run("UNWIND $rows AS r MERGE (n:Document {id: r.id}) "
+                      "ON CREATE SET n.symbol = r.symbol, n.name = r.id, n.ingested = false",
+                      {"rows": stubs})
+        by_label: dict[str, list[EntityRecord]] = defaultdict(list)
+        for entity in parsed.entities:
+            by_label[self.schema.label(entity.type).label].append(entity)
+        for label, entities in by_label.items():
+            alt = _cast("r.alt", str)
+            extra = f", n.version_text = {alt}" if label == "ResolutionVersion" else ""
+            self._run(
+                f"UNWIND $rows AS r MERGE (n:{label} {{id: r.id}}) "
+                f"ON CREATE SET n.name = r.name, n.alt_label = {alt}, n.ingested = false{extra}",
+                {"rows": [{"id": e.id, "name": e.name, "alt": "; ".join(e.aliases) or None}
+                          for e in entities]})
+        self._run(
+            "UNWIND $rows AS r CREATE (p:Passage {id: r.id, name: r.name, section: r.section, "
+            "ordinal: r.ordinal, char_start: r.char_start, char_end: r.char_end})",
+            {"rows": [{"id": p.id, "name": p.context, "section": p.section,
+                       "ordinal": p.ordinal, "char_start": p.start, "char_end": p.end}
+                      for p in parsed.passages]})
+        self._run("UNWIND $rows AS r MATCH (p:Passage {id: r.p}), (d:Document {id: r.d}) "
+                  "CREATE (p)-[:PART_OF]->(d)",
+                  {"rows": [{"p": p.id, "d": doc.id} for p in parsed.passages]})
+        types = {e.id: e.type for e in parsed.entities}
+        types.update({d.id: "Document" for d in parsed.cited_documents})
+        mention_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        seen: set[tuple[str, str]] = set()
+        for m in parsed.mentions:
+            if (m.passage_id, m.entity_id) in seen or m.entity_id not in types:
+                continue
+            seen.add((m.passage_id, m.entity_id))
+            mention_rows[types[m.entity_id]].append(
+                {"source": m.passage_id, "target": m.entity_id, "passage": m.passage_id,
+                 "text": m.text, "span_start": m.start, "span_end": m.end, "confidence": 1.0})
+        for label, rows in mention_rows.items():
+            self._edges("MENTIONS", "Passage", label, rows, create=True)
+        rel_rows: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+        for r in parsed.relations:
+            ev = r.evidence
+            rel_rows[(r.type, r.source_type, r.target_type)].append(
+                {"source": r.source, "target": r.target, "confidence": r.confidence,
+                 "passage": ev.passage_id if ev else None, "text": ev.text if ev else None,
+                 "span_start": ev.start if ev else None,
+                 "span_end": ev.end if ev else None})
+        for (rel, src, dst), rows in rel_rows.items():
+            self._edges(rel, src, dst, rows, create=False)
+        self._run("MATCH (d:Document {id: $id}) SET d.content_hash = $hash",
+                  {"id": doc.id, "hash": doc.content_hash})
+
+    def _edges(self, rel: str, src: str, dst: str, rows: list[dict[str, Any]], *,
+               create: bool) -> None:
+        self.schema.check_edge(rel, src, dst)
+        ps, tx = _cast("r.passage", str), _cast("r.text", str)
+        st, en = _cast("r.span_start", int), _cast("r.span_end", int)
+        props = f"passage: {ps}, text: {tx}, span_start: {st}, span_end: {en}, " \
+                "confidence: r.confidence"
+        if create:
+            tail = f"CREATE (a)-[:{rel} {{{props}}}]->(b)"
+        else:
+            tail = (f"MERGE (a)-[e:{rel}]->(b) ON CREATE SET e.passage = {ps}, "
+                    f"e.text = {tx}, e.span_start = {st}, e.span_end = {en}, "
+                    "e.confidence = r.confidence")
+        self._run(f"UNWIND $rows AS r MATCH (a:{src} {{id: r.source}}), (b:{dst} {{id: r.target}}) "
+                  + tail, {"rows": rows})
+
+    def delete(self, doc_id: str) -> bool:
+        if self.document_hash(doc_id) is None:
+            return False
+        self._run("BEGIN TRANSACTION")
+        try:
+            self._remove_derivation(doc_id)
+            cited = self._run("MATCH (d:Document {id: $id})<-[:CITES]-() RETURN count(*)",
+                              {"id": doc_id})[0][0]
+            if cited:
+                cleared = ", ".join(f"d.{k} = NULL" for k in _DOC_FIELDS
+                                    if k not in ("id", "symbol", "ingested"))
+                self._run(f"MATCH (d:Document {{id: $id}}) SET {cleared}, d.ingested = false",
+                          {"id": doc_id})
+            else:
+                self._run("MATCH (d:Document {id: $id}) DETACH DELETE d", {"id": doc_id})
+            self._delete_orphans()
+            self._run("COMMIT")
+        except Exception as exc:
+            self._rollback()
+            raise StoreError(f"delete of {doc_id} failed: {exc}", document=doc_id) from exc
+        return True
+
+    def _delete_orphans(self) -> None:
+        """Entities and cited-only documents that no passage or document refers to any more."""
+        order = ["ResolutionVersion", *[lbl for lbl in self.schema.nodes
+                                        if lbl not in ("ResolutionVersion", "Passage")]]
+        for label in order:
+            self._run(f"MATCH (n:{label}) WHERE (n.ingested IS NULL OR n.ingested = false) "
+                      "AND NOT EXISTS { MATCH (n)<-[:MENTIONS]-() } "
+                      "AND NOT EXISTS { MATCH (n)<-[:CITES]-() } "
+                      "AND NOT EXISTS { MATCH (n)<-[:VERSION_OF]-() } DETACH DELETE n")
+
+    # ------------------------------------------------------------ reads
+    def document_hash(self, doc_id: str) -> str | None:
+        rows = self._run("MATCH (d:Document {id: $id}) WHERE d.ingested = true "
+                         "RETURN d.content_hash", {"id": doc_id})
+        return rows[0][0] if rows else None
+
+    def documents(self, ids: Iterable[str]) -> dict[str, DocumentRecord]:
+        rows = self._rows("MATCH (d:Document) WHERE d.id IN $ids RETURN d", {"ids": list(ids)})
+        return {r["d"]["id"]: document_from_row(r["d"]) for r in rows}
+
+    def list_documents(self, *, limit: int, offset: int) -> list[DocumentRecord]:
+        rows = self._rows("MATCH (d:Document) WHERE d.ingested = true RETURN d "
+                          "ORDER BY d.id SKIP $offset LIMIT $limit",
+                          {"offset": offset, "limit": limit})
+        return [document_from_row(r["d"]) for r in rows]
+
+    def passage_count(self, doc_id: str) -> int:
+        rows = self._run("MATCH (p:Passage)-[:PART_OF]->(d:Document {id: $id}) RETURN count(p)",
+                         {"id": doc_id})
+        return int(rows[0][0])
+
+    def mentioned(self, passage_ids: list[str]) -> dict[str, list[EntityRef]]:
+        rows = self._run("MATCH (p:Passage)-[:MENTIONS]->(e) WHERE p.id IN $ids "
+                         "RETURN p.id, label(e), e.id, e.name ORDER BY e.id", {"ids": passage_ids})
+        out: dict[str, list[EntityRef]] = defaultdict(list)
+        for pid, label, eid, name in rows:
+            out[pid].append(EntityRef(eid, label, name or eid))
+        return out
+
+    def node(self, node_id: str) -> EntityRecord | None:
+        rows = self._run("MATCH (n) WHERE n.id = $id AND label(n) <> 'Passage' "
+                         "RETURN label(n), n.name, n.alt_label LIMIT 1", {"id": node_id})
+        if not rows:
+            return None
+        label, name, alt = rows[0]
+        return EntityRecord(node_id, label, name or node_id,
+                            tuple(a for a in (alt or "").split("; ") if a))
+
+    def links(self, node_id: str) -> list[Link]:
+        out = self._run("MATCH (n)-[e]->(m) WHERE n.id = $id AND label(m) <> 'Passage' "
+                        "AND label(n) <> 'Passage' "
+                        "RETURN label(e), label(m), m.id, m.name, e.passage, e.text "
+                        "ORDER BY label(e), m.id", {"id": node_id})
+        inc = self._run("MATCH (n)<-[e]-(m) WHERE n.id = $id AND label(m) <> 'Passage' "
+                        "RETURN label(e), label(m), m.id, m.name, e.passage, e.text "
+                        "ORDER BY label(e), m.id", {"id": node_id})
+        return [Link(rel, direction, EntityRef(mid, label, name or mid), pid, text)
+                for direction, rows in (("out", out), ("in", inc))
+                for rel, label, mid, name, pid, text in rows]
+
+    def mentions_of(self, node_id: str, limit: int = 50) -> list[tuple[str, str, str]]:
+        return [tuple(r) for r in self._run(  # type: ignore[misc]
+            "MATCH (d:Document)<-[:PART_OF]-(p:Passage)-[m:MENTIONS]->(n) WHERE n.id = $id "
+            "RETURN p.id, d.id, m.text ORDER BY p.id LIMIT $limit",
+            {"id": node_id, "limit": limit})]
+
+    def counts(self) -> tuple[dict[str, int], dict[str, int]]:
+        nodes = {label: int(self._run(f"MATCH (n:{label}) RETURN count(n)")[0][0])
+                 for label in self.schema.nodes}
+        rels = {name: int(self._run(f"MATCH ()-[e:{name}]->() RETURN count(e)")[0][0])
+                for name in self.schema.relations}
+        return nodes, rels
+
+    def cited_only_documents(self) -> int:
+        return int(self._run("MATCH (d:Document) WHERE d.ingested = false "
+                             "RETURN count(d)")[0][0])

@@ -1,0 +1,161 @@
+"""Passages, their vectors and BM25 full text in LanceDB.
+
+Rows carry the ``content_hash`` of the ingest that wrote them; the store only
+serves rows whose hash matches the graph's commit marker, so a crash between
+the two writes never surfaces a half-ingested document.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from graph.search import SearchFilters
+from ontology.errors import StoreError
+from ontology.records import ParsedDocument
+
+log = logging.getLogger(__name__)
+
+TABLE = "passages"
+_FTS_SAFE_RE = re.compile(r"[^\w]+", re.UNICODE)
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def where_clause(filters: SearchFilters) -> str | None:
+    parts = []
+    if filters.document:
+        parts.append(f"document_id = {_quote(filters.document)}")
+    if filters.year_from is not None:
+        parts.append(f"year >= {int(filters.year_from)}")
+    if filters.year_to is not None:
+        parts.append(f"year <= {int(filters.year_to)}")
+    return " AND ".join(parts) or None
+
+
+def fts_query(text: str) -> str:
+    """Plain terms only: LanceDB's query parser must never see user syntax."""
+    return _FTS_SAFE_RE.sub(" ", text).strip().lower()
+
+
+class LancePassages:
+    def __init__(self, path: Path, dimension: int) -> None:
+        import lancedb
+        import pyarrow as pa
+
+        self.dimension = dimension
+        path.mkdir(parents=True, exist_ok=True)
+        self._db = lancedb.connect(str(path))
+        self._schema = pa.schema([
+            pa.field("id", pa.string()),
+            pa.field("document_id", pa.string()),
+            pa.field("content_hash", pa.string()),
+            pa.field("ordinal", pa.int32()),
+            pa.field("section", pa.string()),
+            pa.field("heading_path", pa.string()),
+            pa.field("start", pa.int64()),
+            pa.field("end", pa.int64()),
+            pa.field("year", pa.int32()),
+            pa.field("text", pa.string()),
+            pa.field("index_text", pa.string()),
+            pa.field("vector", pa.list_(pa.float32(), dimension)),
+        ])
+        if TABLE in self._db.list_tables().tables:
+            self._table = self._db.open_table(TABLE)
+            stored = self._table.schema.field("vector").type.list_size
+            if stored != dimension:
+                raise StoreError(
+                    f"the passage index holds {stored}-d vectors but the model gives "
+                    f"{dimension}-d; use a new store or the model it was built with",
+                    stored=stored, model=dimension)
+        else:
+            self._table = self._db.create_table(TABLE, schema=self._schema)
+            self._create_fts()
+
+    def _create_fts(self) -> None:
+        from lancedb.index import FTS
+
+        self._table.create_index("index_text", config=FTS(), replace=True)
+
+    def replace_document(self, parsed: ParsedDocument, vectors: npt.NDArray[np.float32],
+                         index_texts: list[str]) -> None:
+        doc = parsed.document
+        rows = [{
+            "id": p.id, "document_id": doc.id, "content_hash": doc.content_hash,
+            "ordinal": p.ordinal, "section": p.section, "heading_path": " > ".join(p.heading_path),
+            "start": p.start, "end": p.end, "year": doc.year, "text": p.text,
+            "index_text": index_texts[i], "vector": vectors[i].tolist(),
+        } for i, p in enumerate(parsed.passages)]
+        try:
+            # leftovers of an attempt that crashed before its graph commit
+            self.delete_version(doc.id, doc.content_hash or "")
+            if rows:
+                self._table.add(rows)
+        except Exception as exc:
+            raise StoreError(f"passage write of {doc.id} failed: {exc}",
+                             document=doc.id) from exc
+
+    def delete_version(self, doc_id: str, content_hash: str) -> None:
+        self._table.delete(f"document_id = {_quote(doc_id)} "
+                           f"AND content_hash = {_quote(content_hash)}")
+
+    def delete_stale(self, doc_id: str, keep_hash: str) -> None:
+        """Rows of older versions, once the new version's graph commit is done."""
+        self._table.delete(f"document_id = {_quote(doc_id)} "
+                           f"AND content_hash <> {_quote(keep_hash)}")
+
+    def delete_document(self, doc_id: str) -> None:
+        self._table.delete(f"document_id = {_quote(doc_id)}")
+
+    def optimize(self) -> None:
+        """Fold appended rows into the full-text index and compact files."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self._table.optimize()
+
+    def count(self) -> int:
+        return int(self._table.count_rows())
+
+    _COLUMNS = ["id", "document_id", "content_hash", "ordinal", "section", "heading_path",
+                "start", "end", "year", "text"]
+    _BM25_COLUMNS = [*_COLUMNS, "_score"]
+    _DENSE_COLUMNS = [*_COLUMNS, "_distance"]
+
+    def bm25(self, query: str, limit: int, filters: SearchFilters) -> list[dict[str, Any]]:
+        terms = fts_query(query)
+        if not terms or not self.count():
+            return []
+        search = self._table.search(terms, query_type="fts", fts_columns="index_text")
+        where = where_clause(filters)
+        if where:
+            search = search.where(where, prefilter=True)
+        rows: list[dict[str, Any]] = search.select(self._BM25_COLUMNS).limit(limit).to_list()
+        return rows
+
+    def dense(self, vector: npt.NDArray[np.float32], limit: int,
+              filters: SearchFilters) -> list[dict[str, Any]]:
+        if not self.count():
+            return []
+        search = self._table.search(vector.tolist(), vector_column_name="vector",
+                                    query_type="vector").distance_type("cosine")
+        where = where_clause(filters)
+        if where:
+            search = search.where(where, prefilter=True)
+        rows: list[dict[str, Any]] = search.select(self._DENSE_COLUMNS).limit(limit).to_list()
+        return rows
+
+    def texts(self, passage_ids: list[str]) -> dict[str, str]:
+        if not passage_ids:
+            return {}
+        ids = ", ".join(_quote(p) for p in passage_ids)
+        rows = self._table.search().where(f"id IN ({ids})").select(["id", "text"]) \
+            .limit(len(passage_ids)).to_list()
+        return {r["id"]: r["text"] for r in rows}

@@ -1,0 +1,139 @@
+"""The embedded default store: Ladybug for the graph, LanceDB for passages.
+
+Write order gives crash safety without a cross-store transaction: passages are
+written first (tagged with the content hash), then the graph in one
+transaction whose last statement sets the document's content hash (the commit
+marker). Readers only serve passage rows whose hash equals the marker.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from graph.embedded.ladybug_graph import LadybugGraph
+from graph.embedded.lance_passages import LancePassages
+from graph.search import SearchMode, SearchRequest, reciprocal_rank_fusion
+from graph.store import DocumentView, EntityView, MentionView, SearchHit, StoreStats
+from ontology.errors import InvalidRequestError
+from ontology.records import DocumentRecord, ParsedDocument, PassageRecord
+from ontology.schema import GraphSchema, default_schema
+
+log = logging.getLogger(__name__)
+
+
+class EmbeddedStore:
+    backend = "embedded"
+
+    def __init__(self, path: Path, *, dimension: int, schema: GraphSchema | None = None) -> None:
+        self.path = path
+        path.mkdir(parents=True, exist_ok=True)
+        self.graph = LadybugGraph(path / "graph.lbug", schema or default_schema())
+        self.passages = LancePassages(path / "passages.lance", dimension)
+
+    # ------------------------------------------------------------ writes
+    def document_hash(self, document_id: str) -> str | None:
+        return self.graph.document_hash(document_id)
+
+    def write_document(self, parsed: ParsedDocument, vectors: npt.NDArray[np.float32],
+                       index_texts: list[str]) -> None:
+        doc = parsed.document
+        self.passages.replace_document(parsed, vectors, index_texts)
+        try:
+            self.graph.write(parsed)
+        except Exception:
+            self.passages.delete_version(doc.id, doc.content_hash or "")
+            raise
+        self.passages.delete_stale(doc.id, doc.content_hash or "")
+
+    def delete_document(self, document_id: str) -> bool:
+        deleted = self.graph.delete(document_id)
+        if deleted:
+            self.passages.delete_document(document_id)
+        return deleted
+
+    def finalize(self) -> None:
+        self.passages.optimize()
+
+    # ------------------------------------------------------------ reads
+    def get_document(self, document_id: str) -> DocumentView | None:
+        docs = self.graph.documents([document_id])
+        if document_id not in docs:
+            return None
+        return DocumentView(docs[document_id], self.graph.passage_count(document_id),
+                            tuple(self.graph.links(document_id)))
+
+    def list_documents(self, *, limit: int, offset: int) -> list[DocumentRecord]:
+        return self.graph.list_documents(limit=limit, offset=offset)
+
+    def get_entity(self, entity_id: str) -> EntityView | None:
+        entity = self.graph.node(entity_id)
+        if entity is None:
+            return None
+        mentions = tuple(MentionView(pid, did, text)
+                         for pid, did, text in self.graph.mentions_of(entity_id))
+        return EntityView(entity, tuple(self.graph.links(entity_id)), mentions)
+
+    def search(self, request: SearchRequest,
+               query_vector: npt.NDArray[np.float32] | None) -> list[SearchHit]:
+        mode = request.mode
+        if mode is not SearchMode.BM25 and query_vector is None:
+            raise InvalidRequestError(f"{mode.value} search needs a query vector")
+        limit = max(request.fusion.candidates, request.k * 2)
+        rows: dict[str, dict[str, Any]] = {}
+        rankings: list[tuple[list[str], float]] = []
+        scores: dict[str, float] = {}
+        if mode in (SearchMode.BM25, SearchMode.HYBRID):
+            found = self.passages.bm25(request.query, limit, request.filters)
+            rows.update((r["id"], r) for r in found)
+            rankings.append(([r["id"] for r in found], request.fusion.bm25_weight))
+            scores.update((r["id"], float(r.get("_score", 0.0))) for r in found)
+        if mode in (SearchMode.DENSE, SearchMode.HYBRID):
+            assert query_vector is not None
+            found = self.passages.dense(query_vector, limit, request.filters)
+            for r in found:
+                rows.setdefault(r["id"], r)
+            rankings.append(([r["id"] for r in found], request.fusion.dense_weight))
+            if mode is SearchMode.DENSE:
+                scores.update((r["id"], 1.0 - float(r.get("_distance", 1.0))) for r in found)
+        if mode is SearchMode.HYBRID:
+            ranked = reciprocal_rank_fusion(rankings, request.fusion.rrf_k)
+        else:
+            ranked = [(pid, scores[pid]) for pid in rankings[0][0]]
+        docs = self.graph.documents({rows[pid]["document_id"] for pid, _ in ranked})
+        committed = [(pid, score) for pid, score in ranked
+                     if (doc := docs.get(rows[pid]["document_id"])) is not None
+                     and doc.content_hash == rows[pid]["content_hash"]][: request.k]
+        entities = self.graph.mentioned([pid for pid, _ in committed])
+        hits = []
+        for rank, (pid, score) in enumerate(committed, start=1):
+            row = rows[pid]
+            passage = PassageRecord(
+                id=pid, document_id=row["document_id"], ordinal=int(row["ordinal"]),
+                section=row["section"],
+                heading_path=tuple(h for h in row["heading_path"].split(" > ") if h),
+                start=int(row["start"]), end=int(row["end"]), text=row["text"])
+            hits.append(SearchHit(rank, score, passage, docs[row["document_id"]],
+                                  tuple(entities.get(pid, ()))))
+        return hits
+
+    def passage_texts(self, passage_ids: list[str]) -> dict[str, str]:
+        return self.passages.texts(passage_ids)
+
+    def stats(self) -> StoreStats:
+        nodes, rels = self.graph.counts()
+        return StoreStats(
+            backend=self.backend,
+            documents=nodes.get("Document", 0) - self.graph.cited_only_documents(),
+            cited_only_documents=self.graph.cited_only_documents(),
+            passages=self.passages.count(),
+            nodes=nodes,
+            relationships=rels,
+        )
+
+    def close(self) -> None:
+        self.graph.close()

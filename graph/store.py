@@ -1,0 +1,106 @@
+"""The storage seam: the :class:`GraphStore` protocol and the views it returns.
+
+Backends live beside this module (``graph.embedded``, later ``graph.neo4j``)
+and never import each other; ``graph.registry`` picks one by name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from graph.search import SearchRequest
+from ontology.records import DocumentRecord, EntityRecord, ParsedDocument, PassageRecord
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRef:
+    id: str
+    type: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    rank: int
+    score: float
+    passage: PassageRecord
+    document: DocumentRecord
+    entities: tuple[EntityRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One edge seen from a node: the other end and the evidence."""
+
+    type: str
+    direction: str  # "out" | "in"
+    node: EntityRef
+    passage_id: str | None = None
+    evidence: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentView:
+    document: DocumentRecord
+    passages: int
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MentionView:
+    passage_id: str
+    document_id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntityView:
+    entity: EntityRecord
+    links: tuple[Link, ...]
+    mentions: tuple[MentionView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StoreStats:
+    backend: str
+    documents: int
+    cited_only_documents: int
+    passages: int
+    nodes: dict[str, int] = field(default_factory=dict)
+    relationships: dict[str, int] = field(default_factory=dict)
+
+
+class GraphStore(Protocol):
+    """Documents, passages (with vectors) and the entity graph, behind one interface."""
+
+    backend: str
+
+    def document_hash(self, document_id: str) -> str | None:
+        """Content hash of an ingested document (its commit marker), else None."""
+
+    def write_document(self, parsed: ParsedDocument, vectors: npt.NDArray[np.float32],
+                       index_texts: list[str]) -> None:
+        """Replace everything derived from this document, atomically for readers."""
+
+    def delete_document(self, document_id: str) -> bool:
+        """Remove a document and what only it derived; False if it was not ingested."""
+
+    def get_document(self, document_id: str) -> DocumentView | None: ...
+
+    def list_documents(self, *, limit: int, offset: int) -> list[DocumentRecord]: ...
+
+    def get_entity(self, entity_id: str) -> EntityView | None: ...
+
+    def search(self, request: SearchRequest,
+               query_vector: npt.NDArray[np.float32] | None) -> list[SearchHit]: ...
+
+    def finalize(self) -> None:
+        """Refresh indexes after a batch of writes."""
+
+    def stats(self) -> StoreStats: ...
+
+    def close(self) -> None: ...

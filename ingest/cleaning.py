@@ -1,0 +1,142 @@
+"""Stage 2: turn a Word plain-text export into clean lines.
+
+Removes export artefacts (bookmarks, footnote markers, image placeholders and
+the OCR noise that follows them, repeated page footers, separator rules),
+normalises Unicode (NFKC, non-breaking and zero-width spaces) and moves
+footnote bodies out of the sentences they interrupt into a footnote list.
+Each output line remembers whether it was indented, which the structure stage
+uses to tell list items from headings.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from ingest.symbols import DocumentSymbol, parse_symbol
+
+_BOOKMARK_RE = re.compile(r"\[bookmark:[^\]\n]{0,300}\]")
+_FOOTNOTE_REF_RE = re.compile(r"\[footnoteRef:(\d{1,4})\]")
+_FOOTNOTE_BODY_START_RE = re.compile(r"\[(\d{1,4}):")
+_IMAGE_RE = re.compile(r"^\s*image\d{1,4}\.(?:png|jpe?g|gif|emf|wmf|bmp|tiff?)\s*$", re.I)
+_SEPARATOR_RE = re.compile(r"^\s*[_\-=*]{5,}\s*$")
+_PAGE_NUMBER_RE = re.compile(r"^\s*[-–]?\s*\d{1,4}\s*[-–]?\s*$")
+_FOOTER_RE = re.compile(r"^\s*(?P<symbol>\S{2,40}?-[EFSARC])(?:\s+(?P<page>\d{1,4}))?\s*$")
+_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_INLINE_SPACE_RE = re.compile(r"[ \t\u3000]+")
+# Word exports bullets from the Symbol font as private-use code points (U+F0B7)
+_PRIVATE_BULLET_RE = re.compile(r"^(\s*)[\ue000-\uf8ff][ \t]*")
+_PRIVATE_USE_RE = re.compile(r"[\ue000-\uf8ff]")
+_IMAGE_NOISE_LINES = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    text: str
+    indented: bool
+
+
+@dataclass(slots=True)
+class CleanedText:
+    lines: list[Line]
+    footnotes: dict[int, str] = field(default_factory=dict)
+    footer_symbol: DocumentSymbol | None = None
+    removed: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+def normalise(text: str) -> str:
+    """NFKC, no zero-width characters, unified line breaks (offsets refer to this)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ZERO_WIDTH_RE.sub("", text)
+    return unicodedata.normalize("NFKC", text)
+
+
+def _extract_footnotes(text: str, counts: dict[str, int]) -> tuple[str, dict[int, str]]:
+    """Cut ``[N: body]`` blocks whose marker ``[footnoteRef:N]`` exists; drop the markers.
+
+    Bracket depth is tracked so a body holding brackets ends at its own ``]``;
+    a body that never closes is left in place (better visible than lost).
+    """
+    referenced = set(_FOOTNOTE_REF_RE.findall(text))
+    footnotes: dict[int, str] = {}
+    out: list[str] = []
+    pos = 0
+    for match in _FOOTNOTE_BODY_START_RE.finditer(text):
+        if match.start() < pos or match.group(1) not in referenced:
+            continue
+        depth, i = 1, match.end()
+        while i < len(text) and depth:
+            if text[i] == "[":
+                depth += 1
+            elif text[i] == "]":
+                depth -= 1
+            i += 1
+        if depth:
+            continue
+        body = _INLINE_SPACE_RE.sub(" ", text[match.end(): i - 1].replace("\n", " ")).strip()
+        footnotes[int(match.group(1))] = body
+        out.append(text[pos: match.start()])
+        pos = i
+    out.append(text[pos:])
+    joined = "".join(out)
+    counts["footnotes"] = len(footnotes)
+    counts["footnote_markers"] = len(_FOOTNOTE_REF_RE.findall(joined))
+    return _FOOTNOTE_REF_RE.sub("", joined), footnotes
+
+
+def _footer_symbol(line: str) -> DocumentSymbol | None:
+    match = _FOOTER_RE.match(line)
+    if not match:
+        return None
+    symbol = parse_symbol(match.group("symbol"))
+    return symbol if symbol is not None and symbol.language else None
+
+
+def clean(raw: str) -> CleanedText:
+    """Clean a raw export; see the module docstring for what is removed."""
+    counts: dict[str, int] = {}
+    text = normalise(raw)
+    counts["bookmarks"] = len(_BOOKMARK_RE.findall(text))
+    text = _BOOKMARK_RE.sub("", text)
+    text, footnotes = _extract_footnotes(text, counts)
+
+    lines: list[Line] = []
+    footer: DocumentSymbol | None = None
+    skip_noise = 0
+    for raw_line in text.split("\n"):
+        indented = raw_line.startswith("\t")
+        if _PRIVATE_BULLET_RE.match(raw_line):
+            raw_line, indented = _PRIVATE_BULLET_RE.sub("• ", raw_line), True
+        raw_line = _PRIVATE_USE_RE.sub("", raw_line)
+        stripped = _INLINE_SPACE_RE.sub(" ", raw_line).strip()
+        if skip_noise:
+            # OCR noise under an image: short fragments, until real text resumes
+            if not stripped or (len(stripped) < 60 and not re.match(r"\d+(\.\d+)*\.?\s", stripped)):
+                skip_noise -= 1
+                counts["image_noise"] = counts.get("image_noise", 0) + bool(stripped)
+                continue
+            skip_noise = 0
+        if _IMAGE_RE.match(stripped):
+            counts["images"] = counts.get("images", 0) + 1
+            skip_noise = _IMAGE_NOISE_LINES
+            continue
+        symbol = _footer_symbol(stripped)
+        if symbol is not None:
+            footer = footer or symbol
+            counts["footers"] = counts.get("footers", 0) + 1
+            continue
+        if _SEPARATOR_RE.match(stripped) or _PAGE_NUMBER_RE.match(stripped):
+            stripped = ""
+        if not stripped:
+            if lines and lines[-1].text:
+                lines.append(Line("", False))
+            continue
+        lines.append(Line(stripped, indented))
+    while lines and not lines[-1].text:
+        lines.pop()
+    return CleanedText(lines=lines, footnotes=footnotes, footer_symbol=footer, removed=counts)

@@ -1,0 +1,97 @@
+"""The ingestion chain for one file: read -> clean -> structure -> metadata -> extract.
+
+Embedding and writing are done by the caller (the application layer), so this
+module stays free of models and stores and can run in ``councilkg extract``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.cleaning import Line, clean
+from ingest.extraction import Extractor
+from ingest.loading import read_source
+from ingest.metadata import detect_metadata
+from ingest.structure import classify_lines, split_passages
+from ingest.symbols import slug
+from ontology.errors import EmptyInputError
+from ontology.records import DocumentRecord, ParsedDocument, PassageRecord, RelationRecord
+
+
+@dataclass(frozen=True, slots=True)
+class ParseOptions:
+    max_bytes: int = 20_000_000
+    target_words: int = 150
+    max_words: int = 220
+
+
+class DocumentParser:
+    """Parses files into :class:`ParsedDocument`; holds the spaCy pipeline (build once)."""
+
+    def __init__(self, options: ParseOptions | None = None,
+                 extractor: Extractor | None = None) -> None:
+        self.options = options or ParseOptions()
+        self.extractor = extractor or Extractor()
+
+    def parse_file(self, path: Path) -> ParsedDocument:
+        source = read_source(path, max_bytes=self.options.max_bytes)
+        return self.parse_text(source.text, source=str(path), content_hash=source.content_hash,
+                               fallback_id=f"doc/{slug(path.stem)}")
+
+    def parse_text(self, text: str, *, source: str, content_hash: str,
+                   fallback_id: str) -> ParsedDocument:
+        cleaned = clean(text)
+        if cleaned.footnotes:
+            cleaned.lines += [Line("", False), Line("Footnotes", False)]
+            cleaned.lines += [Line(f"[{n}] {body}", False)
+                              for n, body in sorted(cleaned.footnotes.items())]
+        full_text = cleaned.text
+        if not any(ch.isalnum() for ch in full_text):
+            raise EmptyInputError(f"{Path(source).name}: no text left after cleaning",
+                                  path=source)
+        blocks = classify_lines(cleaned.lines)
+        meta = detect_metadata(blocks, cleaned)
+        doc_id = meta.symbol.canonical if meta.symbol else fallback_id
+        document = DocumentRecord(
+            id=doc_id,
+            symbol=meta.symbol.canonical if meta.symbol else None,
+            title=meta.title,
+            date=meta.date,
+            year=meta.year,
+            language=meta.symbol.language if meta.symbol else None,
+            source=source,
+            content_hash=content_hash,
+            summary=meta.summary,
+            action_required=meta.action_required,
+        )
+        spans = split_passages(blocks, target_words=self.options.target_words,
+                               max_words=self.options.max_words)
+        passages = [
+            PassageRecord(id=f"{doc_id}#{i}", document_id=doc_id, ordinal=i, section=s.section,
+                          heading_path=s.heading_path, start=s.start, end=s.end,
+                          text=full_text[s.start:s.end])
+            for i, s in enumerate(spans)
+        ]
+        if not passages:
+            raise EmptyInputError(f"{Path(source).name}: no passages found", path=source)
+        extraction = self.extractor.extract(document_id=doc_id, full_text=full_text,
+                                            passages=passages)
+        relations = extraction.relations
+        cited = extraction.cited_documents
+        if meta.symbol is not None and meta.symbol.revision is not None:
+            base = meta.symbol.base
+            relations = [*relations, RelationRecord(doc_id, "Document", "REVISES", base,
+                                                    "Document", None)]
+            cited = [*cited, DocumentRecord(id=base, symbol=base, ingested=False)]
+        return ParsedDocument(
+            document=document,
+            cleaned_text=full_text,
+            passages=passages,
+            entities=extraction.entities,
+            mentions=extraction.mentions,
+            relations=relations,
+            cited_documents=[c for c in cited if c.id != doc_id],
+            footnotes=[cleaned.footnotes[n] for n in sorted(cleaned.footnotes)],
+            references=[meta.references] if meta.references else [],
+        )

@@ -1,0 +1,132 @@
+"""The application service: wires parser, embedder and store for the CLI and the API."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from graph.registry import open_store
+from graph.search import SearchFilters, SearchMode, SearchRequest
+from graph.store import GraphStore, SearchHit
+from ingest.embedding import CachedEmbedder, Embedder, SentenceTransformerEmbedder
+from ingest.pipeline import DocumentParser
+from ingest.symbols import parse_symbol
+from ontology.errors import CouncilKGError
+from ontology.records import ParsedDocument, PassageRecord
+from search_api.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOutcome:
+    path: str
+    status: str  # "ingested" | "unchanged" | "failed"
+    document_id: str | None = None
+    passages: int = 0
+    reason: str | None = None
+
+
+def index_text(parsed: ParsedDocument, passage: PassageRecord) -> str:
+    """What is embedded and full-text indexed: title and heading path give context."""
+    parts = [parsed.document.symbol or "", parsed.document.title or "", passage.context,
+             passage.text]
+    return "\n".join(p for p in parts if p)
+
+
+def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files as given; folders recursively, sorted, hidden entries skipped."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                rel = child.relative_to(path)
+                if child.is_file() and not any(p.startswith(".") for p in rel.parts):
+                    yield child
+        else:
+            yield path
+
+
+def canonical_document_id(text: str) -> str:
+    """'C23/52-E' and 'Doc. C23/52' mean C23/52; anything else is taken as an id."""
+    cleaned = text.strip().removeprefix("Doc.").removeprefix("Document").strip()
+    symbol = parse_symbol(cleaned)
+    return symbol.canonical if symbol else text.strip()
+
+
+class CouncilKG:
+    """One store and one model per process."""
+
+    def __init__(self, settings: Settings, store: GraphStore, embedder: Embedder,
+                 parser: DocumentParser | None = None) -> None:
+        self.settings = settings
+        self.store = store
+        self.embedder = embedder
+        self.parser = parser or DocumentParser(settings.parse_options())
+
+    @classmethod
+    def open(cls, settings: Settings) -> CouncilKG:
+        model = SentenceTransformerEmbedder(settings.model, batch_size=settings.batch_size)
+        embedder = CachedEmbedder(model, settings.store / "embedding-cache.sqlite")
+        store = open_store(settings.backend, path=settings.store, dimension=embedder.dimension)
+        return cls(settings, store, embedder)
+
+    # ------------------------------------------------------------ ingest
+    def ingest(self, paths: Iterable[Path],
+               progress: Callable[[IngestOutcome], None] | None = None) -> list[IngestOutcome]:
+        outcomes = []
+        for path in expand_paths(paths):
+            outcome = self.ingest_file(path)
+            outcomes.append(outcome)
+            if progress:
+                progress(outcome)
+        if any(o.status == "ingested" for o in outcomes):
+            self.store.finalize()
+        return outcomes
+
+    def ingest_file(self, path: Path) -> IngestOutcome:
+        try:
+            parsed = self.parser.parse_file(path)
+            doc = parsed.document
+            if self.store.document_hash(doc.id) == doc.content_hash:
+                return IngestOutcome(str(path), "unchanged", doc.id, len(parsed.passages))
+            texts = [index_text(parsed, p) for p in parsed.passages]
+            vectors = self.embedder.embed(texts)
+            self.store.write_document(parsed, vectors, texts)
+            return IngestOutcome(str(path), "ingested", doc.id, len(parsed.passages))
+        except CouncilKGError as exc:
+            log.warning("failed %s: %s", path, exc.message)
+            return IngestOutcome(str(path), "failed", reason=exc.message)
+        except Exception as exc:  # a bug must not lose the rest of the batch
+            log.exception("internal error on %s", path)
+            return IngestOutcome(str(path), "failed",
+                                 reason=f"internal error: {type(exc).__name__}: {exc}")
+
+    # ------------------------------------------------------------ search
+    def request(self, query: str, *, k: int = 10, mode: str | SearchMode = SearchMode.HYBRID,
+                document: str | None = None, year_from: int | None = None,
+                year_to: int | None = None) -> SearchRequest:
+        filters = SearchFilters(
+            document=canonical_document_id(document) if document else None,
+            year_from=year_from, year_to=year_to)
+        return SearchRequest(query=query, k=k, mode=SearchMode(mode), filters=filters,
+                             fusion=self.settings.fusion())
+
+    def search(self, request: SearchRequest) -> list[SearchHit]:
+        vector = None
+        if request.mode is not SearchMode.BM25:
+            vector = self.embedder_for_queries.embed([request.query])[0]
+        return self.store.search(request, vector)
+
+    @property
+    def embedder_for_queries(self) -> Embedder:
+        """Queries bypass the passage cache (they would only grow it)."""
+        inner = getattr(self.embedder, "inner", None)
+        return inner if inner is not None else self.embedder
+
+    def close(self) -> None:
+        self.store.close()
+        closer = getattr(self.embedder, "close", None)
+        if closer:
+            closer()

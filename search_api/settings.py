@@ -1,0 +1,39 @@
+"""The one settings object (prefix ``COUNCILKG_``), read by the CLI and the API only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from graph.search import FusionConfig
+from ingest.embedding import DEFAULT_MODEL
+from ingest.pipeline import ParseOptions
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="COUNCILKG_", extra="ignore")
+
+    store: Path = Field(Path(".councilkg/store"), description="store directory")
+    backend: str = Field("embedded", description="graph backend: embedded")
+    model: str = Field(DEFAULT_MODEL, description="sentence-transformers name or path")
+    batch_size: int = Field(32, ge=1, le=1024)
+    max_file_bytes: int = Field(20_000_000, ge=1, description="larger files fail with a reason")
+    target_words: int = Field(150, ge=20, le=350)
+    max_words: int = Field(220, ge=50, le=350)
+    rrf_k: int = Field(60, ge=1)
+    bm25_weight: float = Field(1.0, ge=0)
+    dense_weight: float = Field(1.0, ge=0)
+    candidates: int = Field(50, ge=1, le=1000)
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+
+    def parse_options(self) -> ParseOptions:
+        return ParseOptions(max_bytes=self.max_file_bytes, target_words=self.target_words,
+                            max_words=self.max_words)
+
+    def fusion(self) -> FusionConfig:
+        return FusionConfig(rrf_k=self.rrf_k, bm25_weight=self.bm25_weight,
+                            dense_weight=self.dense_weight, candidates=self.candidates)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from ontology.errors import InvalidRequestError
 
@@ -16,7 +16,7 @@ MAX_K = 100
 MAX_QUERY_CHARS = 2000
 
 
-class SearchMode(str, Enum):
+class SearchMode(StrEnum):
     BM25 = "bm25"
     DENSE = "dense"
     HYBRID = "hybrid"

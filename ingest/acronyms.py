@@ -9,11 +9,12 @@ whether it names a Body or an Initiative; anything else is not emitted.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 
-_DEFINITION_RE = re.compile(r"\((?P<acr>[A-Z][A-Za-z0-9&]{0,9}(?:-[A-Z0-9][A-Za-z0-9]{0,9}){0,2})\)")
+_DEFINITION_RE = re.compile(
+    r"\((?P<acr>[A-Z][A-Za-z0-9&]{0,9}(?:-[A-Z0-9][A-Za-z0-9]{0,9}){0,2})\)")
 _WORDS_BEFORE_RE = re.compile(r"[A-Za-z][A-Za-z0-9'’&]*(?:-[A-Za-z0-9'’]+)*")
 _FUNCTION_WORDS = frozenset({"and", "of", "the", "for", "on", "in", "to", "&", "de", "du", "des"})
 _STOP_CHARS = re.compile(r"[.;:!?()“”\"\[\]]")
@@ -100,12 +101,10 @@ def find_definitions(text: str) -> Iterator[AcronymDefinition]:
             continue
         window_start = max(0, match.start() - 160)
         window = text[window_start: match.start()]
-        stop = None
-        for stop in _STOP_CHARS.finditer(window):
-            pass
-        if stop is not None:
-            window_start += stop.end()
-            window = window[stop.end():]
+        stops = [m.end() for m in _STOP_CHARS.finditer(window)]
+        if stops:
+            window_start += stops[-1]
+            window = window[stops[-1]:]
         spans = list(_WORDS_BEFORE_RE.finditer(window))[-_MAX_WORDS:]
         count = _match_words([s.group(0) for s in spans], letters) if spans else None
         if count is None:
@@ -122,7 +121,7 @@ def find_definitions(text: str) -> Iterator[AcronymDefinition]:
 _TOKEN_RE = re.compile(r"(?<![\w-])[A-Z][A-Za-z0-9&]*(?:-[A-Z0-9][A-Za-z0-9]*){0,2}(?![\w-])")
 
 
-def find_acronym_uses(text: str, known: dict[str, str]) -> Iterator[tuple[int, int, str]]:
+def find_acronym_uses(text: str, known: Mapping[str, object]) -> Iterator[tuple[int, int, str]]:
     """Occurrences of known acronyms (dictionary lookup per token: linear in text)."""
     for match in _TOKEN_RE.finditer(text):
         if match.group(0) in known:

@@ -77,7 +77,10 @@ class SentenceTransformerEmbedder:
         self._batch_size = batch_size
         get_dim = getattr(self._model, "get_embedding_dimension", None) or \
             self._model.get_sentence_embedding_dimension
-        self._dimension = int(get_dim())
+        dimension = get_dim()
+        if not isinstance(dimension, int):
+            raise EmbeddingError(f"model {model!r} does not report an embedding dimension")
+        self._dimension = dimension
         self._lock = threading.Lock()
 
     @property

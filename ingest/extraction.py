@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from ingest.acronyms import find_acronym_uses, find_definitions
 from ingest.symbols import find_acts, find_instruments, find_symbols, slug
@@ -49,7 +49,9 @@ def _registry(doc: Doc) -> dict[str, EntityRecord]:
 def _add_span(doc: Doc, start: int, end: int, label: str, kb_id: str) -> None:
     span = doc.char_span(start, end, label=label, kb_id=kb_id, alignment_mode="expand")
     if span is not None:
-        doc.spans.setdefault(SPAN_KEY, []).append(span)
+        if SPAN_KEY not in doc.spans:
+            doc.spans[SPAN_KEY] = []
+        doc.spans[SPAN_KEY].append(span)
 
 
 class CitationRecognizer:

@@ -47,10 +47,19 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:1_000_000]).best()
-    if best is None or best.encoding is None:
+    candidates = list(from_bytes(data[:1_000_000]))
+    if not candidates:
         raise UnsupportedInputError(f"{path.name}: not UTF-8 and no text encoding detected",
                                     path=str(path))
+    best = candidates[0]
+    # Short Western texts fit several single-byte code pages equally well; Word on
+    # Windows writes cp1252, so it wins a tie (Cyrillic or Central European text
+    # does not produce a cp1252 candidate that is as clean).
+    for match in candidates:
+        if (match.encoding == "cp1252" and match.chaos <= best.chaos
+                and match.coherence >= best.coherence - 0.1):
+            best = match
+            break
     return data.decode(best.encoding, errors="replace"), best.encoding
 
 

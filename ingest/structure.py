@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from ingest.cleaning import Line
 from ingest.sentences import split_sentences
@@ -35,7 +35,7 @@ _BULLET_RE = re.compile(r"^(?:[·•▪●◦‣∙○■□➢►\-–—*]|\(?
 _WORD_RE = re.compile(r"\S+")
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     LABEL = "label"
     HEADING = "heading"
     PARAGRAPH = "paragraph"
@@ -164,23 +164,17 @@ class _HeadingStack:
 
 def _sentence_pieces(block: Block, max_words: int) -> list[Block]:
     """Split an over-long block between sentences into pieces of <= max_words."""
-    pieces: list[Block] = []
-    current_start = current_end = None
-    current_words = 0
+    groups: list[list[tuple[int, int]]] = []
+    words_in_group = 0
     for s_start, s_end in split_sentences(block.text):
         words = word_count(block.text[s_start:s_end])
-        if current_start is not None and current_words + words > max_words:
-            pieces.append(Block(block.kind, block.text[current_start:current_end],
-                                block.start + current_start, block.start + current_end,
-                                block.number))
-            current_start, current_words = None, 0
-        if current_start is None:
-            current_start = s_start
-        current_end, current_words = s_end, current_words + words
-    if current_start is not None:
-        pieces.append(Block(block.kind, block.text[current_start:current_end],
-                            block.start + current_start, block.start + current_end,
-                            block.number))
+        if not groups or words_in_group + words > max_words:
+            groups.append([])
+            words_in_group = 0
+        groups[-1].append((s_start, s_end))
+        words_in_group += words
+    pieces = [Block(block.kind, block.text[g[0][0]:g[-1][1]], block.start + g[0][0],
+                    block.start + g[-1][1], block.number) for g in groups]
     return [p for piece in pieces for p in _hard_split(piece, max_words)]
 
 

@@ -129,13 +129,15 @@ def _columns_for(graph: Graph, domains: Iterable[URIRef]) -> tuple[Column, ...]:
     columns: dict[str, Column] = {}
     for prop in sorted(graph.subjects(RDF.type, OWL.DatatypeProperty), key=str):
         column = graph.value(prop, CKG.column)
-        if column is None or graph.value(prop, RDFS.domain) not in wanted:
+        if column is None or not isinstance(prop, URIRef) \
+                or graph.value(prop, RDFS.domain) not in wanted:
             continue
         rng = graph.value(prop, RDFS.range)
         if rng not in _XSD_TYPES:
             raise OntologyError(f"datatype property {_local(prop)} has unsupported range {rng}",
                                 term=_local(prop))
-        columns.setdefault(str(column), Column(str(column), _XSD_TYPES[rng]))  # type: ignore[index]
+        assert isinstance(rng, URIRef)
+        columns.setdefault(str(column), Column(str(column), _XSD_TYPES[rng]))
     return tuple(columns.values())
 
 

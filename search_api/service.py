@@ -10,11 +10,11 @@ from pathlib import Path
 from graph.registry import open_store
 from graph.search import SearchFilters, SearchMode, SearchRequest
 from graph.store import GraphStore, SearchHit
-from ingest.embedding import CachedEmbedder, Embedder, SentenceTransformerEmbedder
+from ingest.embedding import CachedEmbedder, Embedder, SentenceTransformerEmbedder, Vectors
 from ingest.pipeline import DocumentParser
 from ingest.symbols import parse_symbol
 from ontology.errors import CouncilKGError
-from ontology.records import ParsedDocument, PassageRecord
+from ontology.records import ParsedDocument
 from search_api.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -29,11 +29,27 @@ class IngestOutcome:
     reason: str | None = None
 
 
-def index_text(parsed: ParsedDocument, passage: PassageRecord) -> str:
-    """What is embedded and full-text indexed: title and heading path give context."""
-    parts = [parsed.document.symbol or "", parsed.document.title or "", passage.context,
-             passage.text]
-    return "\n".join(p for p in parts if p)
+def index_texts(parsed: ParsedDocument) -> list[str]:
+    """What is embedded and full-text indexed, per passage.
+
+    The title and heading path make a passage understandable alone; the names
+    of the bodies and initiatives it mentions expand acronyms ("ICTC" is also
+    indexed as "Information and Communication Technology Committee").
+    """
+    names = {e.id: e for e in parsed.entities if e.type in ("Body", "Initiative")}
+    expansions: dict[str, list[str]] = {}
+    for mention in parsed.mentions:
+        entity = names.get(mention.entity_id)
+        if entity is not None:
+            found = expansions.setdefault(mention.passage_id, [])
+            if entity.name not in found:
+                found.append(entity.name)
+    out = []
+    for passage in parsed.passages:
+        parts = [parsed.document.symbol or "", parsed.document.title or "", passage.context,
+                 passage.text, "; ".join(expansions.get(passage.id, []))]
+        out.append("\n".join(p for p in parts if p))
+    return out
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
@@ -91,7 +107,7 @@ class CouncilKG:
             doc = parsed.document
             if self.store.document_hash(doc.id) == doc.content_hash:
                 return IngestOutcome(str(path), "unchanged", doc.id, len(parsed.passages))
-            texts = [index_text(parsed, p) for p in parsed.passages]
+            texts = index_texts(parsed)
             vectors = self.embedder.embed(texts)
             self.store.write_document(parsed, vectors, texts)
             return IngestOutcome(str(path), "ingested", doc.id, len(parsed.passages))
@@ -113,11 +129,14 @@ class CouncilKG:
         return SearchRequest(query=query, k=k, mode=SearchMode(mode), filters=filters,
                              fusion=self.settings.fusion())
 
+    def query_vector(self, request: SearchRequest) -> Vectors | None:
+        if request.mode is SearchMode.BM25:
+            return None
+        vector: Vectors = self.embedder_for_queries.embed([request.query])[0]
+        return vector
+
     def search(self, request: SearchRequest) -> list[SearchHit]:
-        vector = None
-        if request.mode is not SearchMode.BM25:
-            vector = self.embedder_for_queries.embed([request.query])[0]
-        return self.store.search(request, vector)
+        return self.store.search(request, self.query_vector(request))
 
     @property
     def embedder_for_queries(self) -> Embedder:

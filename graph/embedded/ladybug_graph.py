@@ -35,8 +35,8 @@ def _cast(expr: str, python_type: type) -> str:
 
 
 def document_from_row(row: dict[str, Any]) -> DocumentRecord:
-    return DocumentRecord(**{k: row.get(k) for k in _DOC_FIELDS if k != "ingested"},
-                          ingested=bool(row.get("ingested")))
+    fields: dict[str, Any] = {k: row.get(k) for k in _DOC_FIELDS if k != "ingested"}
+    return DocumentRecord(**fields, ingested=bool(row.get("ingested")))
 
 
 class LadybugGraph:
@@ -74,11 +74,13 @@ class LadybugGraph:
 
     def _run(self, query: str, params: dict[str, Any] | None = None) -> list[list[Any]]:
         result = self._conn.execute(query, params or {})
-        rows: list[list[Any]] = result.get_all()
+        assert not isinstance(result, list)  # one statement, one result
+        rows: list[list[Any]] = result.get_all()  # type: ignore[assignment]
         return rows
 
     def _rows(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         result = self._conn.execute(query, params or {})
+        assert not isinstance(result, list)
         names = result.get_column_names()
         return [dict(zip(names, row, strict=True)) for row in result.get_all()]
 
@@ -272,7 +274,7 @@ class LadybugGraph:
                 for rel, label, mid, name, pid, text in rows]
 
     def mentions_of(self, node_id: str, limit: int = 50) -> list[tuple[str, str, str]]:
-        return [tuple(r) for r in self._run(  # type: ignore[misc]
+        return [(r[0], r[1], r[2]) for r in self._run(
             "MATCH (d:Document)<-[:PART_OF]-(p:Passage)-[m:MENTIONS]->(n) WHERE n.id = $id "
             "RETURN p.id, d.id, m.text ORDER BY p.id LIMIT $limit",
             {"id": node_id, "limit": limit})]

@@ -11,7 +11,7 @@ import logging
 import re
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import numpy.typing as npt
@@ -124,10 +124,10 @@ class LancePassages:
     def count(self) -> int:
         return int(self._table.count_rows())
 
-    _COLUMNS = ["id", "document_id", "content_hash", "ordinal", "section", "heading_path",
-                "start", "end", "year", "text"]
-    _BM25_COLUMNS = [*_COLUMNS, "_score"]
-    _DENSE_COLUMNS = [*_COLUMNS, "_distance"]
+    _COLUMNS: ClassVar[list[str]] = ["id", "document_id", "content_hash", "ordinal", "section",
+                                     "heading_path", "start", "end", "year", "text"]
+    _BM25_COLUMNS: ClassVar[list[str]] = [*_COLUMNS, "_score"]
+    _DENSE_COLUMNS: ClassVar[list[str]] = [*_COLUMNS, "_distance"]
 
     def bm25(self, query: str, limit: int, filters: SearchFilters) -> list[dict[str, Any]]:
         terms = fts_query(query)
@@ -145,7 +145,8 @@ class LancePassages:
         if not self.count():
             return []
         search = self._table.search(vector.tolist(), vector_column_name="vector",
-                                    query_type="vector").distance_type("cosine")
+                                    query_type="vector")
+        search = search.distance_type("cosine")  # type: ignore[attr-defined]
         where = where_clause(filters)
         if where:
             search = search.where(where, prefilter=True)

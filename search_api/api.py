@@ -1,0 +1,126 @@
+"""The HTTP API (FastAPI). One store and one model per process, opened at start-up."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Query, Request
+
+from graph.search import MAX_K, MAX_QUERY_CHARS, SearchMode
+from ontology.errors import NotFoundError
+from search_api.problems import MEDIA_TYPE, install_problem_handlers
+from search_api.schemas import (
+    DocumentDetailOut,
+    DocumentListOut,
+    DocumentOut,
+    EntityDetailOut,
+    HealthOut,
+    ProblemOut,
+    SearchOut,
+    StatsOut,
+)
+from search_api.service import CouncilKG, canonical_document_id
+from search_api.settings import Settings
+
+log = logging.getLogger(__name__)
+
+PROBLEMS = {status: {"model": ProblemOut, "content": {MEDIA_TYPE: {}}}
+            for status in (404, 413, 422, 500, 503)}
+
+
+class AppState:
+    """The service plus a lock: the embedded graph connection is not thread-safe."""
+
+    def __init__(self, kg: CouncilKG) -> None:
+        self.kg = kg
+        self.lock = threading.Lock()
+
+
+def get_state(request: Request) -> AppState:
+    state: AppState = request.app.state.councilkg
+    return state
+
+
+State = Annotated[AppState, Depends(get_state)]
+
+
+def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None) -> FastAPI:
+    """App factory; pass ``kg`` to serve an already open service (tests, embedding)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = kg is None
+        service = kg or CouncilKG.open(settings or Settings())
+        app.state.councilkg = AppState(service)
+        try:
+            yield
+        finally:
+            if owned:
+                service.close()
+
+    app = FastAPI(title="councilkg", version="0.1.0", lifespan=lifespan,
+                  description="Knowledge graph and hybrid search over ITU Council documents.",
+                  responses=PROBLEMS)  # type: ignore[arg-type]
+    install_problem_handlers(app)
+
+    @app.get("/health", response_model=HealthOut, tags=["ops"])
+    def health(state: State) -> HealthOut:
+        with state.lock:
+            stats = state.kg.store.stats()
+        return HealthOut(status="ok", backend=stats.backend, model=state.kg.embedder.name,
+                         documents=stats.documents)
+
+    @app.get("/search", response_model=SearchOut, tags=["search"])
+    def search(
+        state: State,
+        q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS,
+                                description="question or keywords")],
+        k: Annotated[int, Query(ge=1, le=MAX_K, description="number of hits")] = 10,
+        mode: SearchMode = SearchMode.HYBRID,
+        document: Annotated[str | None, Query(max_length=200,
+                                              description="only this document")] = None,
+        year_from: Annotated[int | None, Query(ge=1865, le=2200)] = None,
+        year_to: Annotated[int | None, Query(ge=1865, le=2200)] = None,
+    ) -> SearchOut:
+        request = state.kg.request(q, k=k, mode=mode, document=document, year_from=year_from,
+                                   year_to=year_to)
+        vector = state.kg.query_vector(request)
+        with state.lock:
+            hits = state.kg.store.search(request, vector)
+        return SearchOut.of(q, mode.value, hits)
+
+    @app.get("/documents", response_model=DocumentListOut, tags=["graph"])
+    def documents(state: State, limit: Annotated[int, Query(ge=1, le=500)] = 100,
+                  offset: Annotated[int, Query(ge=0)] = 0) -> DocumentListOut:
+        with state.lock:
+            docs = state.kg.store.list_documents(limit=limit, offset=offset)
+        return DocumentListOut(documents=[DocumentOut.of(d) for d in docs], limit=limit,
+                               offset=offset)
+
+    @app.get("/documents/{document_id:path}", response_model=DocumentDetailOut, tags=["graph"])
+    def document(state: State, document_id: str) -> DocumentDetailOut:
+        ident = canonical_document_id(document_id)
+        with state.lock:
+            view = state.kg.store.get_document(ident)
+        if view is None:
+            raise NotFoundError(f"no document {document_id!r}", id=document_id)
+        return DocumentDetailOut.of(view)
+
+    @app.get("/entities/{entity_id:path}", response_model=EntityDetailOut, tags=["graph"])
+    def entity(state: State, entity_id: str) -> EntityDetailOut:
+        with state.lock:
+            view = state.kg.store.get_entity(entity_id)
+        if view is None:
+            raise NotFoundError(f"no entity {entity_id!r}", id=entity_id)
+        return EntityDetailOut.of(view)
+
+    @app.get("/stats", response_model=StatsOut, tags=["ops"])
+    def stats(state: State) -> StatsOut:
+        with state.lock:
+            return StatsOut.of(state.kg.store.stats())
+
+    return app

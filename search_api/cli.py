@@ -1,0 +1,241 @@
+"""The ``councilkg`` command line (Typer)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from pydantic import BaseModel
+
+from graph.search import MAX_K, SearchMode
+from ontology.errors import CouncilKGError, NotFoundError
+from search_api.schemas import (
+    DocumentDetailOut,
+    DocumentListOut,
+    DocumentOut,
+    EntityDetailOut,
+    ExtractOut,
+    SearchOut,
+    StatsOut,
+)
+from search_api.service import CouncilKG, IngestOutcome, canonical_document_id, expand_paths
+from search_api.settings import Settings
+
+log = logging.getLogger("councilkg")
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Knowledge graph and hybrid search over ITU Council documents.")
+
+StoreOpt = Annotated[Path | None, typer.Option("--store", help="store directory "
+                                               "(default: $COUNCILKG_STORE or .councilkg/store)")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON")]
+T = TypeVar("T")
+
+
+def _settings(store: Path | None) -> Settings:
+    settings = Settings()
+    if store is not None:
+        settings = settings.model_copy(update={"store": store})
+    logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("sentence_transformers", "transformers", "httpx", "huggingface_hub"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    return settings
+
+
+@contextmanager
+def _service(store: Path | None) -> Iterator[CouncilKG]:
+    kg = _guard(lambda: CouncilKG.open(_settings(store)))
+    try:
+        yield kg
+    finally:
+        kg.close()
+
+
+def _guard(action: Callable[[], T]) -> T:
+    """Print a councilkg error as one line and exit 2 (no stack trace for users)."""
+    try:
+        return action()
+    except CouncilKGError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2) from exc
+
+
+def _print_json(model: BaseModel | dict[str, Any]) -> None:
+    data = model.model_dump() if isinstance(model, BaseModel) else model
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@app.command()
+def ingest(paths: Annotated[list[Path], typer.Argument(help="files or folders")],
+           store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Ingest files and folders; one line per file: ingested, unchanged or failed (reason)."""
+    files = list(expand_paths(paths))
+    missing = [p for p in paths if not p.exists()]
+    with _service(store) as kg:
+        bar = None
+        if sys.stderr.isatty() and not as_json:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(files), unit="file", file=sys.stderr)
+
+        def report(outcome: IngestOutcome) -> None:
+            if bar is not None:
+                bar.update(1)
+            if not as_json:
+                line = f"{outcome.status:9} {outcome.path}"
+                if outcome.document_id:
+                    line += f" -> {outcome.document_id} ({outcome.passages} passages)"
+                if outcome.reason:
+                    line += f": {outcome.reason}"
+                (bar.write if bar is not None else typer.echo)(line)
+
+        outcomes = [IngestOutcome(str(p), "failed", reason="no such file or directory")
+                    for p in missing]
+        for outcome in outcomes:
+            report(outcome)
+        outcomes += kg.ingest([p for p in paths if p.exists()], progress=report)
+        if bar is not None:
+            bar.close()
+    counts = {s: sum(o.status == s for o in outcomes) for s in ("ingested", "unchanged",
+                                                                   "failed")}
+    if as_json:
+        _print_json({"files": [asdict(o) for o in outcomes], "counts": counts})
+    else:
+        typer.echo(", ".join(f"{n} {s}" for s, n in counts.items()))
+    if counts["failed"]:
+        raise typer.Exit(1)
+
+
+@app.command()
+def search(query: Annotated[str, typer.Argument(help="question or keywords")],
+           k: Annotated[int, typer.Option("--k", min=1, max=MAX_K)] = 10,
+           mode: Annotated[SearchMode, typer.Option("--mode")] = SearchMode.HYBRID,
+           document: Annotated[str | None, typer.Option(help="only this document")] = None,
+           year_from: Annotated[int | None, typer.Option()] = None,
+           year_to: Annotated[int | None, typer.Option()] = None,
+           store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Hybrid (BM25 + dense) search over passages."""
+    with _service(store) as kg:
+        hits = _guard(lambda: kg.search(kg.request(query, k=k, mode=mode, document=document,
+                                                   year_from=year_from, year_to=year_to)))
+    out = SearchOut.of(query, mode.value, hits)
+    if as_json:
+        _print_json(out)
+        return
+    if not out.hits:
+        typer.echo("no hits")
+    for hit in out.hits:
+        doc = hit.document
+        typer.echo(f"{hit.rank:2}. [{hit.score:.3f}] {doc.symbol or doc.id} § {hit.passage.section}"
+                   f"  ({' > '.join(hit.passage.heading_path)})")
+        typer.echo(f"    {hit.passage.text[:300]}")
+        if hit.entities:
+            typer.echo("    entities: " + ", ".join(e.name for e in hit.entities))
+
+
+@app.command()
+def extract(file: Annotated[Path, typer.Argument(exists=False)],
+            as_json: JsonOpt = False) -> None:
+    """Parse and extract one file without storing it."""
+    from ingest.pipeline import DocumentParser
+
+    _settings(None)
+    parsed = _guard(lambda: DocumentParser(Settings().parse_options()).parse_file(file))
+    out = ExtractOut.of(parsed)
+    if as_json:
+        _print_json(out)
+        return
+    doc = out.document
+    typer.echo(f"{doc.id}: {doc.title or ''}")
+    typer.echo(f"{len(out.passages)} passages, {len(out.entities)} entities, "
+               f"{len(out.relations)} relations")
+    for rel in out.relations:
+        typer.echo(f"  {rel.source} -{rel.type}-> {rel.target}")
+
+
+@app.command()
+def stats(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Counts of documents, passages, nodes and relationships."""
+    with _service(store) as kg:
+        out = StatsOut.of(kg.store.stats())
+    if as_json:
+        _print_json(out)
+        return
+    typer.echo(f"backend {out.backend}: {out.documents} documents ingested, "
+               f"{out.cited_only_documents} known only from citations, {out.passages} passages")
+    for label, n in out.nodes.items():
+        typer.echo(f"  node {label}: {n}")
+    for rel, n in out.relationships.items():
+        typer.echo(f"  edge {rel}: {n}")
+
+
+@app.command()
+def documents(limit: Annotated[int, typer.Option(min=1, max=10_000)] = 100,
+              offset: Annotated[int, typer.Option(min=0)] = 0,
+              store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """List ingested documents."""
+    with _service(store) as kg:
+        docs = kg.store.list_documents(limit=limit, offset=offset)
+    out = DocumentListOut(documents=[DocumentOut.of(d) for d in docs], limit=limit,
+                          offset=offset)
+    if as_json:
+        _print_json(out)
+        return
+    for d in out.documents:
+        typer.echo(f"{d.id:28} {d.year or '':5} {(d.title or '')[:90]}")
+
+
+@app.command()
+def show(identifier: Annotated[str, typer.Argument(help="document symbol or entity id")],
+         store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """A document (by symbol) or an entity (by id) with its links."""
+    with _service(store) as kg:
+        view = kg.store.get_document(canonical_document_id(identifier))
+        out: BaseModel
+        if view is not None:
+            out = DocumentDetailOut.of(view)
+        else:
+            entity = kg.store.get_entity(identifier)
+            if entity is None:
+                _guard(lambda: (_ for _ in ()).throw(NotFoundError(f"no document or entity "
+                                                                   f"{identifier!r}")))
+            assert entity is not None
+            out = EntityDetailOut.of(entity)
+    if as_json:
+        _print_json(out)
+        return
+    data = out.model_dump()
+    head = data.get("document") or data.get("entity")
+    typer.echo(json.dumps(head, ensure_ascii=False, indent=2))
+    for link in data["links"]:
+        arrow = "->" if link["direction"] == "out" else "<-"
+        typer.echo(f"  {arrow} {link['type']} {link['node']['id']} ({link['node']['type']})")
+
+
+@app.command()
+def serve(host: Annotated[str | None, typer.Option()] = None,
+          port: Annotated[int | None, typer.Option()] = None,
+          store: StoreOpt = None) -> None:
+    """Serve the HTTP API (OpenAPI at /docs and /openapi.json)."""
+    import uvicorn
+
+    from search_api.api import create_app
+
+    settings = _settings(store)
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
+                log_level=settings.log_level.lower())
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""The one mapping from councilkg errors to HTTP problem responses (RFC 9457)."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ontology.errors import (
+    CouncilKGError,
+    EmptyInputError,
+    InputTooLargeError,
+    InvalidRequestError,
+    NotFoundError,
+    StoreUnavailableError,
+    UnsupportedInputError,
+)
+
+log = logging.getLogger(__name__)
+
+PROBLEM_TYPE_BASE = "https://w3id.org/councilkg/problems/"
+MEDIA_TYPE = "application/problem+json"
+
+#: most specific class first
+STATUS_BY_ERROR: tuple[tuple[type[CouncilKGError], int], ...] = (
+    (NotFoundError, 404),
+    (InvalidRequestError, 422),
+    (InputTooLargeError, 413),
+    (EmptyInputError, 422),
+    (UnsupportedInputError, 415),
+    (StoreUnavailableError, 503),
+)
+
+
+def status_for(exc: CouncilKGError) -> int:
+    for cls, status in STATUS_BY_ERROR:
+        if isinstance(exc, cls):
+            return status
+    return 500
+
+
+def problem(status: int, code: str, title: str, detail: str) -> JSONResponse:
+    body = {"type": PROBLEM_TYPE_BASE + code, "title": title, "status": status,
+            "detail": detail}
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(CouncilKGError)
+    async def _councilkg(_: Request, exc: CouncilKGError) -> JSONResponse:
+        status = status_for(exc)
+        if status >= 500:
+            log.error("request failed: %s", exc.message)
+        return problem(status, exc.code, type(exc).__name__, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        parts = []
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "path"))
+            parts.append(f"{where}: {err.get('msg')}")
+        return problem(422, "invalid-request", "InvalidRequest", "; ".join(parts))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return problem(exc.status_code, "http-error", "HTTPError", str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error")
+        return problem(500, "internal-error", "InternalError",
+                       "an internal error occurred; it has been logged")

@@ -1,0 +1,36 @@
+"""A real embedded store with ../shared/corpus and the sample corpus ingested once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ingest.embedding import CachedEmbedder
+from search_api.service import CouncilKG, IngestOutcome
+from search_api.settings import Settings
+from tests.conftest import SAMPLES, shared_dir
+
+
+def open_kg(store: Path, embedder) -> CouncilKG:  # type: ignore[no-untyped-def]
+    from graph.registry import open_store
+
+    settings = Settings(store=store)
+    cached = CachedEmbedder(embedder, store / "embedding-cache.sqlite")
+    return CouncilKG(settings, open_store("embedded", path=store, dimension=cached.dimension),
+                     cached)
+
+
+@pytest.fixture(scope="session")
+def corpus_kg(tmp_path_factory, embedder) -> Iterator[tuple[CouncilKG, list[IngestOutcome]]]:  # type: ignore[no-untyped-def]
+    store = tmp_path_factory.mktemp("corpus") / "store"
+    kg = open_kg(store, embedder)
+    outcomes = kg.ingest([shared_dir("corpus"), SAMPLES / "corpus"])
+    yield kg, outcomes
+    kg.close()
+
+
+@pytest.fixture(scope="session")
+def kg(corpus_kg) -> CouncilKG:  # type: ignore[no-untyped-def]
+    return corpus_kg[0]

@@ -56,6 +56,18 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+def _matching_brackets(text: str) -> dict[int, int]:
+    """Position of each '[' -> its matching ']' (one pass; unmatched ones absent)."""
+    stack: list[int] = []
+    pairs: dict[int, int] = {}
+    for i, ch in enumerate(text):
+        if ch == "[":
+            stack.append(i)
+        elif ch == "]" and stack:
+            pairs[stack.pop()] = i
+    return pairs
+
+
 def _extract_footnotes(text: str, counts: dict[str, int]) -> tuple[str, dict[int, str]]:
     """Cut ``[N: body]`` blocks whose marker ``[footnoteRef:N]`` exists; drop the markers.
 
@@ -66,18 +78,14 @@ def _extract_footnotes(text: str, counts: dict[str, int]) -> tuple[str, dict[int
     footnotes: dict[int, str] = {}
     out: list[str] = []
     pos = 0
+    closing = _matching_brackets(text) if referenced else {}
     for match in _FOOTNOTE_BODY_START_RE.finditer(text):
         if match.start() < pos or match.group(1) not in referenced:
             continue
-        depth, i = 1, match.end()
-        while i < len(text) and depth:
-            if text[i] == "[":
-                depth += 1
-            elif text[i] == "]":
-                depth -= 1
-            i += 1
-        if depth:
+        end = closing.get(match.start())
+        if end is None:
             continue
+        i = end + 1
         body = _INLINE_SPACE_RE.sub(" ", text[match.end(): i - 1].replace("\n", " ")).strip()
         footnotes[int(match.group(1))] = body
         out.append(text[pos: match.start()])

@@ -36,6 +36,15 @@ class SourceText:
 
 
 def _decode(data: bytes, path: Path) -> tuple[str, str]:
+    try:
+        return _decode_bom(data, path)
+    except UnicodeDecodeError as exc:
+        raise UnsupportedInputError(
+            f"{path.name}: invalid {exc.encoding} text at byte {exc.start}", path=str(path),
+        ) from exc
+
+
+def _decode_bom(data: bytes, path: Path) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
     for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
@@ -73,6 +82,8 @@ def _looks_binary(data: bytes) -> bool:
 
 def read_source(path: Path, *, max_bytes: int) -> SourceText:
     """Read ``path`` as text; raise an :class:`IngestError` subclass with the reason."""
+    if path.is_dir():
+        raise UnsupportedInputError(f"{path.name}: is a directory, not a file", path=str(path))
     try:
         size = path.stat().st_size
     except OSError as exc:

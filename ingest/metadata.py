@@ -84,7 +84,8 @@ def detect_metadata(blocks: list[Block], cleaned: CleanedText) -> Metadata:
         match = _DATE_RE.search(block.text)
         # a cover date stands (almost) alone on its line; a date inside a
         # sentence ("Service Order 24/10 (20 September 2024)") is not the document's
-        if match and len(block.text) - len(match.group(0)) <= 30:
+        in_range = match is not None and block.text[:match.start()].rstrip()[-1:] in ("-", "–")
+        if match and not in_range and len(block.text) - len(match.group(0)) <= 30:
             date = iso_date(*match.groups())
             year = int(match.group(3))
             break

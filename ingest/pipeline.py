@@ -91,7 +91,7 @@ class DocumentParser:
             entities=extraction.entities,
             mentions=extraction.mentions,
             relations=relations,
-            cited_documents=[c for c in cited if c.id != doc_id],
+            cited_documents=list({c.id: c for c in cited if c.id != doc_id}.values()),
             footnotes=[cleaned.footnotes[n] for n in sorted(cleaned.footnotes)],
             references=[meta.references] if meta.references else [],
         )

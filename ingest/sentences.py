@@ -12,7 +12,7 @@ _ABBREVIATIONS = frozenset({
     "doc", "docs", "rev", "no", "nos", "art", "para", "paras", "e.g", "i.e", "etc", "vs",
     "mr", "ms", "mrs", "dr", "prof", "st", "add", "corr", "res", "dec", "fig", "vol",
     "approx", "inc", "ltd", "co", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-    "sept", "oct", "nov", "u.s", "u.n", "annex", "p", "pp", "cf",
+    "sept", "oct", "nov", "u.s", "u.n", "p", "pp", "cf",
 })
 # candidate boundary: terminal punctuation, optional closing quote/bracket, space(s)
 _BOUNDARY_RE = re.compile(r"[.!?][\"'”’)\]]*\s+")

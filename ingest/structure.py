@@ -82,6 +82,7 @@ def _is_heading_text(text: str) -> bool:
         and len(text) <= 120
         and (text[0].isupper() or text[0].isdigit())
         and not text.endswith((".", ";", ":", ",", "!", "?"))
+        and ";" not in text
         and not _BULLET_RE.match(text)
     )
 
@@ -110,9 +111,15 @@ def classify(line: Line, start: int) -> Block:
 
 
 def classify_lines(lines: list[Line]) -> list[Block]:
-    blocks, offset = [], 0
+    blocks: list[Block] = []
+    offset = 0
     for line in lines:
-        blocks.append(classify(line, offset))
+        block = classify(line, offset)
+        previous = next((b for b in reversed(blocks) if b.kind is not Kind.BLANK), None)
+        if block.kind is Kind.HEADING and previous is not None and previous.kind is Kind.LABEL:
+            # the line under "References" or "Purpose" is that block's content
+            block = Block(Kind.PARAGRAPH, block.text, block.start, block.end)
+        blocks.append(block)
         offset += len(line.text) + 1
     return blocks
 

@@ -27,7 +27,7 @@ _SYMBOL_RE = re.compile(
     r"|(?P<jiu>JIU/(?:REP|NOTE|ML|MAN)/\d{4}/\d{1,2})"
     # UN General Assembly resolutions as documents: A/RES/70/1
     r"|(?P<un>A/RES/\d{1,3}/\d{1,4})"
-    r")"
+    r")(?!\d)"
     rf"(?P<suffixes>{_SUFFIX}{{0,3}})"
     r"(?:-(?P<lang>[EFSARC])(?![A-Za-z]))?"
 )
@@ -113,7 +113,7 @@ def parse_symbol(text: str) -> DocumentSymbol | None:
 # ---------------------------------------------------------------- resolutions and decisions
 
 _ISSUER = r"(?:PP|Council|WTDC|WTSA|RA|UNGA|Plenipotentiary(?:\s+Conference)?)"
-_VERSION = r"(?:Rev\.\s?)?[A-Z][\w'\-]+(?:\s[A-Z][\w'\-]+){0,2},\s\d{4}"
+_VERSION = r"(?:Rev\.\s?)?[A-Z][\w'\-]+(?:\s[\w'\-]+){0,3},\s\d{4}"
 _ACT_RE = re.compile(
     rf"(?<![\w])(?:(?P<issuer>{_ISSUER})\s+)?"
     r"(?P<kind>Resolution|Decision|Dec\.?)\s+(?:No\.\s?)?"

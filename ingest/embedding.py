@@ -135,22 +135,23 @@ class CachedEmbedder:
                 found.update(self._db.execute(
                     f"SELECT key, vector FROM vectors WHERE key IN ({marks}) AND dim = ?",
                     [*chunk, self.dimension]).fetchall())
-        missing = sorted({i for i, k in enumerate(keys) if k not in found})
-        self.hits += len(keys) - len(missing)
+        # first position of each key not cached yet (duplicates are embedded once)
+        missing = list({k: i for i, k in reversed(list(enumerate(keys))) if k not in found}
+                       .items())
+        missing.sort(key=lambda item: item[1])
         self.misses += len(missing)
-        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        self.hits += len(keys) - len(missing)
         if missing:
-            fresh = self.inner.embed([texts[i] for i in missing])
+            fresh = self.inner.embed([texts[i] for _, i in missing])
             with self._lock, self._db:
                 self._db.executemany(
                     "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
-                    [(keys[i], self.dimension, fresh[j].tobytes())
-                     for j, i in enumerate(missing)])
-            for j, i in enumerate(missing):
-                out[i] = fresh[j]
+                    [(key, self.dimension, fresh[j].tobytes())
+                     for j, (key, _) in enumerate(missing)])
+            found.update((key, fresh[j].tobytes()) for j, (key, _) in enumerate(missing))
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for i, key in enumerate(keys):
-            if key in found:
-                out[i] = np.frombuffer(found[key], dtype=np.float32)
+            out[i] = np.frombuffer(found[key], dtype=np.float32)
         return out
 
     def close(self) -> None:

@@ -7,7 +7,7 @@ and never import each other; ``graph.registry`` picks one by name.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -65,6 +65,32 @@ class EntityView:
 
 
 @dataclass(frozen=True, slots=True)
+class NodeData:
+    """A stored node as plain data: its label and its stored columns (``id`` included).
+
+    Passages also carry ``text`` and ``document_id`` (from the passage index)."""
+
+    label: str
+    properties: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeData:
+    type: str
+    source: str
+    target: str
+    properties: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class GraphDump:
+    """Everything (or one document's neighbourhood), for RDF export and migration."""
+
+    nodes: list[NodeData]
+    edges: list[EdgeData]
+
+
+@dataclass(frozen=True, slots=True)
 class StoreStats:
     backend: str
     documents: int
@@ -102,5 +128,9 @@ class GraphStore(Protocol):
         """Refresh indexes after a batch of writes."""
 
     def stats(self) -> StoreStats: ...
+
+    def dump(self, document_id: str | None = None) -> GraphDump:
+        """All nodes and edges; with ``document_id``, the document, its passages, the
+        entities they mention, the nodes it cites or is cited by, and those edges."""
 
     def close(self) -> None: ...

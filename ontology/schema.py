@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, Graph, IdentifiedNode, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 
 from ontology.errors import OntologyError, UnknownTermError
@@ -37,6 +37,7 @@ REQUIRED_RELATIONS = ("PART_OF", "MENTIONS", "CITES", "REVISES", "VERSION_OF")
 class Column:
     name: str
     python_type: type
+    iri: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,11 +105,13 @@ def _flag(graph: Graph, subject: URIRef, annotation: URIRef) -> bool:
     return isinstance(value, Literal) and bool(value.toPython())
 
 
-def _class_members(graph: Graph, node: URIRef) -> list[URIRef]:
+def _class_members(graph: Graph, node: IdentifiedNode) -> list[URIRef]:
     """A class or an owl:unionOf list of classes."""
     union = graph.value(node, OWL.unionOf)
     if union is not None:
         return [m for m in Collection(graph, union) if isinstance(m, URIRef)]
+    if not isinstance(node, URIRef):
+        raise OntologyError(f"unsupported class expression {node}")
     return [node]
 
 
@@ -137,7 +140,7 @@ def _columns_for(graph: Graph, domains: Iterable[URIRef]) -> tuple[Column, ...]:
             raise OntologyError(f"datatype property {_local(prop)} has unsupported range {rng}",
                                 term=_local(prop))
         assert isinstance(rng, URIRef)
-        columns.setdefault(str(column), Column(str(column), _XSD_TYPES[rng]))
+        columns.setdefault(str(column), Column(str(column), _XSD_TYPES[rng], str(prop)))
     return tuple(columns.values())
 
 
@@ -148,7 +151,7 @@ def build_schema(graph: Graph) -> GraphSchema:
     for cls in sorted(graph.subjects(RDF.type, OWL.Class), key=str):
         if not isinstance(cls, URIRef) or not str(cls).startswith(str(CKG)):
             continue
-        if _flag(graph, cls, CKG.abstract):
+        if _flag(graph, cls, CKG.abstract) or graph.value(cls, CKG.storedAs) is not None:
             continue
         name = graph.value(cls, CKG.graphName)
         if name is None:
@@ -177,7 +180,7 @@ def build_schema(graph: Graph) -> GraphSchema:
         if name is None or not isinstance(prop, URIRef):
             continue
         domain, rng = graph.value(prop, RDFS.domain), graph.value(prop, RDFS.range)
-        if not isinstance(domain, URIRef) or not isinstance(rng, URIRef):
+        if not isinstance(domain, IdentifiedNode) or not isinstance(rng, IdentifiedNode):
             raise OntologyError(f"relation {_local(prop)} needs rdfs:domain and rdfs:range",
                                 term=_local(prop))
         sources = [s for d in _class_members(graph, domain) for s in concrete(d)]
@@ -185,7 +188,7 @@ def build_schema(graph: Graph) -> GraphSchema:
         relations[str(name)] = RelationType(
             name=str(name),
             iri=str(prop),
-            endpoints=tuple((s, t) for s in sources for t in targets),
+            endpoints=tuple(dict.fromkeys((s, t) for s in sources for t in targets)),
             columns=edge_columns,
         )
 
@@ -199,15 +202,26 @@ def build_schema(graph: Graph) -> GraphSchema:
     return schema
 
 
-def load_schema(path: Path | None = None) -> GraphSchema:
-    """Parse an ontology file and derive its schema (errors name the bad term)."""
+def load_ontology(path: Path | None = None) -> Graph:
     source = path or ONTOLOGY_PATH
     graph = Graph()
     try:
         graph.parse(source, format="turtle")
     except Exception as exc:  # rdflib raises several unrelated types on bad Turtle
         raise OntologyError(f"cannot parse ontology {source}: {exc}") from exc
-    return build_schema(graph)
+    return graph
+
+
+def load_schema(path: Path | None = None, shapes_path: Path | None = None) -> GraphSchema:
+    """Parse the ontology, derive its schema and check the shapes against it.
+
+    Errors name the bad term, so an inconsistent edit fails at start-up."""
+    from ontology.shapes import load_shapes
+
+    graph = load_ontology(path)
+    schema = build_schema(graph)
+    load_shapes(graph, shapes_path)
+    return schema
 
 
 @cache

@@ -8,10 +8,20 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi.responses import Response
 
 from graph.search import MAX_K, MAX_QUERY_CHARS, SearchMode
 from ontology.errors import NotFoundError
+from search_api.export import (
+    MEDIA_TYPES,
+    RdfFormat,
+    context_text,
+    export_graph,
+    ontology_text,
+    serialize,
+    shapes_text,
+)
 from search_api.problems import MEDIA_TYPE, install_problem_handlers
 from search_api.schemas import (
     DocumentDetailOut,
@@ -46,6 +56,16 @@ def get_state(request: Request) -> AppState:
 
 
 State = Annotated[AppState, Depends(get_state)]
+
+
+def negotiate(accept: str) -> RdfFormat:
+    """Pick an RDF format from an Accept header (Turtle unless JSON-LD or N-Triples is asked)."""
+    lowered = accept.lower()
+    if "application/ld+json" in lowered or "application/json" in lowered:
+        return RdfFormat.JSONLD
+    if "application/n-triples" in lowered:
+        return RdfFormat.NT
+    return RdfFormat.TURTLE
 
 
 def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None) -> FastAPI:
@@ -117,6 +137,37 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
         if view is None:
             raise NotFoundError(f"no entity {entity_id!r}", id=entity_id)
         return EntityDetailOut.of(view)
+
+    @app.get("/ontology", tags=["linked data"], response_class=Response,
+             responses={200: {"content": {m: {} for m in MEDIA_TYPES.values()}}})
+    def ontology(accept: Annotated[str, Header()] = "text/turtle",
+                 format: RdfFormat | None = None) -> Response:
+        """The ontology; Turtle by default, JSON-LD or N-Triples by Accept header or format."""
+        fmt = format or negotiate(accept)
+        return Response(ontology_text(fmt), media_type=MEDIA_TYPES[fmt])
+
+    @app.get("/ontology/shapes", tags=["linked data"], response_class=Response,
+             responses={200: {"content": {"text/turtle": {}}}})
+    def shapes() -> Response:
+        """The SHACL shapes the exported data conforms to."""
+        return Response(shapes_text(), media_type="text/turtle")
+
+    @app.get("/ontology/context.jsonld", tags=["linked data"], response_class=Response,
+             responses={200: {"content": {"application/ld+json": {}}}})
+    def jsonld_context() -> Response:
+        """The JSON-LD context used by JSON-LD exports."""
+        return Response(context_text(), media_type="application/ld+json")
+
+    @app.get("/export", tags=["linked data"], response_class=Response,
+             responses={200: {"content": {m: {} for m in MEDIA_TYPES.values()}}})
+    def export(state: State, format: RdfFormat = RdfFormat.TURTLE,
+               document: Annotated[str | None, Query(max_length=200)] = None) -> Response:
+        """The whole graph, or one document's neighbourhood, as RDF."""
+        ident = canonical_document_id(document) if document else None
+        with state.lock:
+            graph = export_graph(state.kg.store, document_id=ident,
+                                 base=state.kg.settings.iri_base)
+        return Response(serialize(graph, format), media_type=MEDIA_TYPES[format])
 
     @app.get("/stats", response_model=StatsOut, tags=["ops"])
     def stats(state: State) -> StatsOut:

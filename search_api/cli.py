@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from graph.search import MAX_K, SearchMode
 from ontology.errors import CouncilKGError, NotFoundError
+from search_api.export import RdfFormat
 from search_api.schemas import (
     DocumentDetailOut,
     DocumentListOut,
@@ -217,6 +218,37 @@ def show(identifier: Annotated[str, typer.Argument(help="document symbol or enti
     for link in data["links"]:
         arrow = "->" if link["direction"] == "out" else "<-"
         typer.echo(f"  {arrow} {link['type']} {link['node']['id']} ({link['node']['type']})")
+
+
+@app.command()
+def export(fmt: Annotated[RdfFormat, typer.Option("--format")] = RdfFormat.TURTLE,
+           document: Annotated[str | None, typer.Option(
+               help="only this document's neighbourhood")] = None,
+           output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
+           store: StoreOpt = None) -> None:
+    """The graph as RDF (Turtle, JSON-LD or N-Triples), whole or one document's neighbourhood."""
+    from search_api.export import export_graph, serialize
+
+    with _service(store) as kg:
+        ident = canonical_document_id(document) if document else None
+        graph = _guard(lambda: export_graph(kg.store, document_id=ident,
+                                            base=kg.settings.iri_base))
+    text = serialize(graph, fmt)
+    if output is None:
+        typer.echo(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"{len(graph)} triples written to {output}", err=True)
+
+
+@app.command()
+def ontology(fmt: Annotated[RdfFormat, typer.Option("--format")] = RdfFormat.TURTLE,
+             shapes: Annotated[bool, typer.Option("--shapes", help="print the SHACL shapes")]
+             = False) -> None:
+    """Print the ontology (or its SHACL shapes)."""
+    from search_api.export import ontology_text, shapes_text
+
+    typer.echo(shapes_text() if shapes else ontology_text(fmt))
 
 
 @app.command()

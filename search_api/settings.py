@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     bm25_weight: float = Field(1.0, ge=0)
     dense_weight: float = Field(1.0, ge=0)
     candidates: int = Field(50, ge=1, le=1000)
+    iri_base: str = Field("https://w3id.org/councilkg",
+                          description="base of the IRIs minted in RDF exports")
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "INFO"

@@ -286,6 +286,43 @@ class LadybugGraph:
                 for name in self.schema.relations}
         return nodes, rels
 
+    # ------------------------------------------------------------ export
+    def neighbourhood(self, doc_id: str) -> list[str]:
+        """Ids of a document, its passages, what they mention, and what it cites/is cited by."""
+        rows = self._run(
+            "MATCH (d:Document {id: $id}) "
+            "OPTIONAL MATCH (p:Passage)-[:PART_OF]->(d) "
+            "OPTIONAL MATCH (p)-[:MENTIONS]->(e) "
+            "RETURN collect(DISTINCT p.id), collect(DISTINCT e.id)", {"id": doc_id})
+        if not rows:
+            return []
+        linked = self._run("MATCH (d:Document {id: $id})-[e]-(n) WHERE label(n) <> 'Passage' "
+                           "RETURN collect(DISTINCT n.id)", {"id": doc_id})
+        ids = {doc_id, *rows[0][0], *rows[0][1], *linked[0][0]}
+        works = self._run("MATCH (v:ResolutionVersion)-[:VERSION_OF]->(w) WHERE v.id IN $ids "
+                          "RETURN collect(DISTINCT w.id)", {"ids": sorted(ids)})
+        return sorted(ids | set(works[0][0]))
+
+    def dump_nodes(self, ids: list[str] | None) -> list[tuple[str, dict[str, Any]]]:
+        out = []
+        for label in self.schema.nodes:
+            where = " WHERE n.id IN $ids" if ids is not None else ""
+            for (node,) in self._run(f"MATCH (n:{label}){where} RETURN n ORDER BY n.id",
+                                     {"ids": ids} if ids is not None else None):
+                out.append((label, {k: v for k, v in node.items() if not k.startswith("_")}))
+        return out
+
+    def dump_edges(self, ids: list[str] | None) -> list[tuple[str, str, str, dict[str, Any]]]:
+        out = []
+        for name in self.schema.relations:
+            where = " WHERE a.id IN $ids AND b.id IN $ids" if ids is not None else ""
+            rows = self._run(f"MATCH (a)-[e:{name}]->(b){where} RETURN a.id, b.id, e "
+                             "ORDER BY a.id, b.id", {"ids": ids} if ids is not None else None)
+            for source, target, edge in rows:
+                props = {k: v for k, v in edge.items() if not k.startswith("_")}
+                out.append((name, source, target, props))
+        return out
+
     def cited_only_documents(self) -> int:
         return int(self._run("MATCH (d:Document) WHERE d.ingested = false "
                              "RETURN count(d)")[0][0])

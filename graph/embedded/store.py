@@ -18,8 +18,17 @@ import numpy.typing as npt
 from graph.embedded.ladybug_graph import LadybugGraph
 from graph.embedded.lance_passages import LancePassages
 from graph.search import SearchMode, SearchRequest, reciprocal_rank_fusion
-from graph.store import DocumentView, EntityView, MentionView, SearchHit, StoreStats
-from ontology.errors import InvalidRequestError
+from graph.store import (
+    DocumentView,
+    EdgeData,
+    EntityView,
+    GraphDump,
+    MentionView,
+    NodeData,
+    SearchHit,
+    StoreStats,
+)
+from ontology.errors import InvalidRequestError, NotFoundError
 from ontology.records import DocumentRecord, ParsedDocument, PassageRecord
 from ontology.schema import GraphSchema, default_schema
 
@@ -120,6 +129,22 @@ class EmbeddedStore:
             hits.append(SearchHit(rank, score, passage, docs[row["document_id"]],
                                   tuple(entities.get(pid, ()))))
         return hits
+
+    def dump(self, document_id: str | None = None) -> GraphDump:
+        ids = None
+        if document_id is not None:
+            ids = self.graph.neighbourhood(document_id)
+            if not self.graph.documents([document_id]):
+                raise NotFoundError(f"no document {document_id!r}", id=document_id)
+        edges = [EdgeData(t, s, d, p) for t, s, d, p in self.graph.dump_edges(ids)]
+        owner = {e.source: e.target for e in edges if e.type == "PART_OF"}
+        nodes = [NodeData(label, props) for label, props in self.graph.dump_nodes(ids)]
+        texts = self.passages.texts([n.properties["id"] for n in nodes if n.label == "Passage"])
+        for node in nodes:
+            if node.label == "Passage":
+                node.properties["text"] = texts.get(node.properties["id"])
+                node.properties["document_id"] = owner.get(node.properties["id"])
+        return GraphDump(nodes, edges)
 
     def passage_texts(self, passage_ids: list[str]) -> dict[str, str]:
         return self.passages.texts(passage_ids)

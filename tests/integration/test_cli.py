@@ -82,3 +82,24 @@ def test_extract_bad_file_is_a_clear_error(tmp_path, store) -> None:  # type: ig
     result = CliRunner().invoke(app, ["extract", str(empty), "--json"])
     assert result.exit_code == 2 and "file is empty" in result.output
     assert "Traceback" not in result.output
+
+
+def test_export_and_ontology(tmp_path, store) -> None:  # type: ignore[no-untyped-def]
+    from rdflib import Graph
+
+    code, _ = run("ingest", str(SAMPLES / "corpus" / "sample_c24-58.txt"))
+    assert code == 0
+    out = tmp_path / "c24-58.jsonld"
+    result = CliRunner().invoke(app, ["export", "--format", "jsonld", "--document", "C24/58",
+                                      "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    graph = Graph().parse(out, format="json-ld")
+    assert f"{len(graph)} triples written" in result.output
+    code, text = run("export", "--format", "nt")
+    assert code == 0 and len(Graph().parse(data=text, format="nt")) >= len(graph)
+    code, text = run("ontology")
+    assert code == 0 and "ckg:ResolutionVersion" in text
+    code, text = run("ontology", "--shapes")
+    assert code == 0 and "sh:NodeShape" in text
+    result = CliRunner().invoke(app, ["export", "--document", "C99/1"])
+    assert result.exit_code == 2 and "no document" in result.output

@@ -10,7 +10,7 @@ from ontology.errors import OntologyError, UnknownTermError
 from ontology.schema import ONTOLOGY_PATH, default_schema, load_schema
 
 CONCRETE = {"Document", "Passage", "Resolution", "ResolutionVersion", "Decision", "Instrument",
-            "Body", "Initiative"}
+            "Body", "Initiative", "Role", "Organization", "Objective", "Event", "Topic"}
 
 
 @pytest.fixture(scope="module")
@@ -20,13 +20,16 @@ def schema():
 
 def test_node_labels(schema):
     assert set(schema.nodes) == CONCRETE
-    for abstract in ("Node", "Entity", "Citable", "Assertion"):
+    for abstract in ("Node", "Entity", "Citable", "Assertion", "Act", "Agent",
+                     # kinds stored under their parent's label (ckg:storedAs)
+                     "CouncilDocument", "InformationDocument", "Report", "Committee",
+                     "TaskForce", "Council"):
         assert abstract not in schema.nodes
 
 
 def test_entity_labels(schema):
-    assert set(schema.entity_labels) == {"Resolution", "ResolutionVersion", "Decision",
-                                         "Instrument", "Body", "Initiative"}
+    # every concrete class but Passage may be emitted by the extractors
+    assert set(schema.entity_labels) == CONCRETE - {"Passage"}
 
 
 def test_relation_endpoints(schema):
@@ -95,7 +98,7 @@ def test_missing_required_class(tmp_path):
     # drop the whole "ckg:Decision a owl:Class ; ... ." statement
     without, n = re.subn(r"\nckg:Decision a owl:Class.*?\.\n", "\n", ttl, flags=re.S)
     assert n == 1
-    assert "ckg:Decision" not in without
+    assert "ckg:Decision a owl:Class" not in without
     path = tmp_path / "no-decision.ttl"
     path.write_text(without, encoding="utf-8")
     with pytest.raises(OntologyError, match="Decision") as err:
@@ -133,3 +136,43 @@ def test_broken_turtle(tmp_path):
 def test_missing_ontology_file(tmp_path):
     with pytest.raises(OntologyError):
         load_schema(tmp_path / "absent.ttl")
+
+
+def test_shape_naming_an_unknown_class_fails_at_load(tmp_path):
+    from ontology.shapes import SHAPES_PATH
+
+    shapes = SHAPES_PATH.read_text(encoding="utf-8").replace(
+        "sh:targetClass ckg:ResolutionVersion ;", "sh:targetClass ckg:ResolutionEdition ;")
+    path = tmp_path / "shapes.ttl"
+    path.write_text(shapes, encoding="utf-8")
+    with pytest.raises(OntologyError, match="ckg:ResolutionEdition") as err:
+        load_schema(shapes_path=path)
+    assert err.value.detail.get("term") == "ResolutionEdition"
+
+
+def test_shape_naming_an_unknown_property_fails_at_load(tmp_path):
+    from ontology.shapes import SHAPES_PATH
+
+    shapes = SHAPES_PATH.read_text(encoding="utf-8").replace(
+        "sh:path ckg:versionOf", "sh:path ckg:editionOf")
+    path = tmp_path / "shapes.ttl"
+    path.write_text(shapes, encoding="utf-8")
+    with pytest.raises(OntologyError, match="property ckg:editionOf"):
+        load_schema(shapes_path=path)
+
+
+def test_storedas_kinds_do_not_become_labels(schema):
+    assert "InformationDocument" not in schema.nodes
+    assert "Committee" not in schema.nodes
+    # but their parent is an allowed endpoint where the kind would be
+    assert ("Body", "Role") in schema.relation("CHAIRED_BY").endpoints
+
+
+def test_relations_required_by_issue_3_exist(schema):
+    for name in ("CITES", "REVISES", "REPORTS_ON", "IMPLEMENTS", "INSTRUCTS", "ADOPTED_AT",
+                 "ESTABLISHED_BY", "CHAIRED_BY", "MEMBER_OF", "REPORTS_TO", "SUPPORTS",
+                 "MENTIONS", "PART_OF", "VERSION_OF", "ABOUT"):
+        assert schema.relation(name).endpoints, name
+    assert ("ResolutionVersion", "Event") in schema.relation("ADOPTED_AT").endpoints
+    assert ("Initiative", "Objective") in schema.relation("SUPPORTS").endpoints
+    assert ("Resolution", "Role") in schema.relation("INSTRUCTS").endpoints

@@ -15,8 +15,9 @@ from ingest.loading import read_source
 from ingest.metadata import detect_metadata
 from ingest.structure import classify_lines, split_passages
 from ingest.symbols import slug
-from ontology.errors import EmptyInputError
+from ontology.errors import EmptyInputError, UnknownTermError
 from ontology.records import DocumentRecord, ParsedDocument, PassageRecord, RelationRecord
+from ontology.schema import GraphSchema, default_schema
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,9 +31,10 @@ class DocumentParser:
     """Parses files into :class:`ParsedDocument`; holds the spaCy pipeline (build once)."""
 
     def __init__(self, options: ParseOptions | None = None,
-                 extractor: Extractor | None = None) -> None:
+                 extractor: Extractor | None = None, schema: GraphSchema | None = None) -> None:
         self.options = options or ParseOptions()
         self.extractor = extractor or Extractor()
+        self.schema = schema or default_schema()
 
     def parse_file(self, path: Path) -> ParsedDocument:
         source = read_source(path, max_bytes=self.options.max_bytes)
@@ -77,6 +79,13 @@ class DocumentParser:
             raise EmptyInputError(f"{Path(source).name}: no passages found", path=source)
         extraction = self.extractor.extract(document_id=doc_id, full_text=full_text,
                                             passages=passages)
+        allowed = self.schema.entity_labels
+        for entity in extraction.entities:
+            if entity.type not in allowed:  # only the ontology decides what may be emitted
+                raise UnknownTermError(f"extractor emitted {entity.type!r}, which is not an "
+                                       f"entity class of the ontology", term=entity.type)
+        for relation in extraction.relations:
+            self.schema.check_edge(relation.type, relation.source_type, relation.target_type)
         relations = extraction.relations
         cited = extraction.cited_documents
         if meta.symbol is not None and meta.symbol.revision is not None:

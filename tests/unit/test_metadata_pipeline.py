@@ -259,3 +259,18 @@ def test_max_words_option_is_honoured():
     assert all(len(p.text.split()) <= 12 for p in parsed.passages)
     for p in parsed.passages:
         assert parsed.cleaned_text[p.start:p.end] == p.text
+
+
+def test_entity_types_outside_the_ontology_are_refused():
+    from ingest.extraction import Extraction, Extractor
+    from ontology.errors import UnknownTermError
+    from ontology.records import EntityRecord
+
+    class RogueExtractor(Extractor):
+        def extract(self, **kwargs):  # type: ignore[no-untyped-def,override]
+            return Extraction(entities=[EntityRecord("person/x", "Person", "X")])
+
+    parser = DocumentParser(extractor=RogueExtractor())
+    with pytest.raises(UnknownTermError, match="Person"):
+        parser.parse_text("Summary\nA short text.\n", source="x.txt", content_hash="h",
+                          fallback_id="doc/x")

@@ -6,6 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CORPUS ?= samples/corpus
+LINT_DIR   := tools/cypher-lint
+LINT_STAMP := $(LINT_DIR)/node_modules/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
@@ -26,7 +28,14 @@ run: $(STAMP)
 	-$(BIN)/councilkg ingest $(CORPUS)
 	$(BIN)/councilkg serve --host 127.0.0.1 --port 8000
 
-test: $(STAMP)
+# Neo4j's own Cypher front end (npm, offline at run time) for tests/contract/test_cypher_lint.py;
+# reinstalled only when the lock file changes. Without npm that test fails and says why.
+$(LINT_STAMP): $(LINT_DIR)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix $(LINT_DIR) --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: install Node.js 20 and npm, or test_cypher_lint will fail"; fi
+
+test: $(STAMP) $(LINT_STAMP)
 	$(BIN)/pytest -q
 
 lint: $(STAMP)

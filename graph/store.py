@@ -133,4 +133,9 @@ class GraphStore(Protocol):
         """All nodes and edges; with ``document_id``, the document, its passages, the
         entities they mention, the nodes it cites or is cited by, and those edges."""
 
+    def passage_vectors(self, passage_ids: list[str]
+                        ) -> dict[str, tuple[npt.NDArray[np.float32], str]]:
+        """Stored vector and index text of committed passages (migration copies them
+        between stores without re-embedding)."""
+
     def close(self) -> None: ...

@@ -2,15 +2,17 @@
 
 Two rule components (registered with ``@Language.factory``) annotate each
 passage ``Doc``: ``councilkg_citations`` (document symbols, resolutions,
-decisions, service orders) and ``councilkg_acronyms`` (bodies and initiatives
-defined as "Long Form (ACRONYM)" anywhere in the document, then their uses).
+decisions, service orders) and ``councilkg_entities`` (bodies, roles,
+organizations, initiatives, objectives, events, topics; see ``ingest.entities``).
 Matches land in ``doc.spans["councilkg"]`` (label = ontology label, kb_id =
-canonical id). An installed statistical model can be added to the pipeline;
-nothing here depends on one.
+canonical id). Relations are read from the annotated sentences by
+``ingest.relations``. An installed statistical model could be added to the
+pipeline; nothing here depends on one.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -18,8 +20,11 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ingest.acronyms import find_acronym_uses, find_definitions
-from ingest.symbols import find_acts, find_instruments, find_symbols, slug
+from ingest.acronyms import find_definitions
+from ingest.entities import EntityRecognizer
+from ingest.relations import Mention, PassageContext, relations_for_passage
+from ingest.resolution import Resolver
+from ingest.symbols import find_acts, find_instruments, find_symbols
 from ontology.records import (
     DocumentRecord,
     EntityRecord,
@@ -30,13 +35,30 @@ from ontology.records import (
 )
 
 SPAN_KEY = "councilkg"
-if not Doc.has_extension("councilkg_entities"):
-    Doc.set_extension("councilkg_entities", default=None)
-if not Doc.has_extension("councilkg_known"):
-    Doc.set_extension("councilkg_known", default=None)
+for _ext in ("councilkg_entities", "councilkg_scope"):
+    if not Doc.has_extension(_ext):
+        Doc.set_extension(_ext, default=None)
 
 #: citation targets: labels a document may CITE
 CITABLE = ("Document", "Resolution", "ResolutionVersion", "Decision", "Instrument")
+
+
+_LONG_RUN_RE = re.compile(r"\S{120,}")
+
+
+def _break_long_runs(text: str) -> str:
+    """Same-length copy with a space every 60 characters inside whitespace-free runs.
+
+    spaCy's tokenizer strips affixes from a token one at a time, which is quadratic
+    in the token's length; no real word is 120 characters long, so offsets stay
+    valid and nothing that could be an entity is touched."""
+    def cut(match: re.Match[str]) -> str:
+        run = list(match.group(0))
+        for i in range(59, len(run), 60):
+            run[i] = " "
+        return "".join(run)
+
+    return _LONG_RUN_RE.sub(cut, text)
 
 
 def _registry(doc: Doc) -> dict[str, EntityRecord]:
@@ -48,10 +70,11 @@ def _registry(doc: Doc) -> dict[str, EntityRecord]:
 
 def _add_span(doc: Doc, start: int, end: int, label: str, kb_id: str) -> None:
     span = doc.char_span(start, end, label=label, kb_id=kb_id, alignment_mode="expand")
-    if span is not None:
-        if SPAN_KEY not in doc.spans:
-            doc.spans[SPAN_KEY] = []
-        doc.spans[SPAN_KEY].append(span)
+    if span is None:
+        return
+    if SPAN_KEY not in doc.spans:
+        doc.spans[SPAN_KEY] = []
+    doc.spans[SPAN_KEY].append(span)
 
 
 class CitationRecognizer:
@@ -78,22 +101,21 @@ class CitationRecognizer:
         return doc
 
 
-class AcronymRecognizer:
-    """Uses of acronyms the document defines (``doc._.councilkg_known``: acronym -> entity)."""
+class EntityComponent:
+    """Named entities that do not overlap a citation span."""
+
+    def __init__(self, recognizer: EntityRecognizer) -> None:
+        self.recognizer = recognizer
 
     def __call__(self, doc: Doc) -> Doc:
-        known: dict[str, EntityRecord] = doc._.councilkg_known or {}
         registry = _registry(doc)
-        for definition in find_definitions(doc.text):
-            entity = known.get(definition.acronym)
-            if entity is not None:
-                _add_span(doc, definition.start, definition.end, entity.type, entity.id)
-        covered = {(s.start_char, s.end_char) for s in doc.spans.get(SPAN_KEY, [])}
-        for start, end, acronym in find_acronym_uses(doc.text, known):
-            entity = known[acronym]
-            registry.setdefault(entity.id, entity)
-            if not any(s <= start and end <= e for s, e in covered):
-                _add_span(doc, start, end, entity.type, entity.id)
+        taken = [(s.start_char, s.end_char) for s in doc.spans.get(SPAN_KEY, [])]
+        for match in self.recognizer.find(doc.text, scope=doc._.councilkg_scope or "",
+                                          doc_tokens=doc):
+            if any(match.start < e and s < match.end for s, e in taken):
+                continue
+            registry.setdefault(match.entity.id, match.entity)
+            _add_span(doc, match.start, match.end, match.entity.type, match.entity.id)
         return doc
 
 
@@ -102,27 +124,17 @@ def make_citation_recognizer(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     return CitationRecognizer()
 
 
-@Language.factory("councilkg_acronyms")
-def make_acronym_recognizer(nlp: Language, name: str) -> Callable[[Doc], Doc]:
-    return AcronymRecognizer()
+@Language.factory("councilkg_entities")
+def make_entity_component(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    return EntityComponent(EntityRecognizer(nlp, Resolver()))
 
 
 def build_pipeline() -> Language:
     nlp = spacy.blank("en")
     nlp.max_length = 2_000_000
     nlp.add_pipe("councilkg_citations")
-    nlp.add_pipe("councilkg_acronyms")
+    nlp.add_pipe("councilkg_entities")
     return nlp
-
-
-def learn_acronyms(text: str) -> dict[str, EntityRecord]:
-    """Acronym -> entity for every "Long Form (ACRONYM)" definition in ``text``."""
-    known: dict[str, EntityRecord] = {}
-    for definition in find_definitions(text):
-        ident = f"{definition.label.lower()}/{slug(definition.acronym)}"
-        known.setdefault(definition.acronym, EntityRecord(
-            ident, definition.label, definition.long_form, (definition.acronym,)))
-    return known
 
 
 @dataclass(slots=True)
@@ -134,51 +146,72 @@ class Extraction:
 
 
 class Extractor:
-    """Runs the pipeline over a document's passages and assembles typed records."""
+    """Runs the pipeline over a document's passages and assembles typed records.
+
+    The resolver lives as long as the extractor, so an acronym defined in one
+    document is recognised in the documents parsed after it."""
 
     def __init__(self, nlp: Language | None = None) -> None:
         self.nlp = nlp or build_pipeline()
+        component = self.nlp.get_pipe("councilkg_entities")
+        assert isinstance(component, EntityComponent)
+        self.resolver = component.recognizer.resolver
 
-    def annotate(self, text: str, known: dict[str, EntityRecord]) -> Doc:
-        doc = self.nlp.make_doc(text)
-        doc._.councilkg_known = known
+    def learn(self, text: str, *, local: bool = False) -> None:
+        """Register every "Long Form (ACRONYM)" definition of ``text`` (``local``: as the
+        meaning that wins inside the document being extracted)."""
+        for definition in find_definitions(text):
+            self.resolver.learn(definition, local=local)
+
+    def annotate(self, text: str, scope: str = "") -> Doc:
+        doc = self.nlp.make_doc(_break_long_runs(text))
+        doc._.councilkg_scope = scope
         return self.nlp(doc)
+
+    def mentions_in(self, text: str, scope: str = "") -> list[Mention]:
+        doc = self.annotate(text, scope)
+        registry: dict[str, EntityRecord] = doc._.councilkg_entities or {}
+        return sorted((Mention(s.start_char, s.end_char, text[s.start_char:s.end_char],
+                               registry[s.kb_id_])
+                       for s in doc.spans.get(SPAN_KEY, []) if s.kb_id_ in registry),
+                      key=lambda m: m.start)
 
     def extract(self, *, document_id: str, full_text: str,
                 passages: Iterable[PassageRecord]) -> Extraction:
-        known = learn_acronyms(full_text)
+        self.resolver.begin_document()
+        self.learn(full_text, local=True)
         entities: dict[str, EntityRecord] = {}
         mentions: list[MentionRecord] = []
         relations: dict[tuple[str, str, str], RelationRecord] = {}
 
-        def relate(source: str, source_type: str, rel: str, target: str, target_type: str,
-                   evidence: Evidence | None) -> None:
-            relations.setdefault((source, rel, target), RelationRecord(
-                source, source_type, rel, target, target_type, evidence))
+        def relate(rel: RelationRecord) -> None:
+            relations.setdefault((rel.source, rel.type, rel.target), rel)
 
+        heading_cache: dict[str, list[Mention]] = {}
+        earlier_acts: list[EntityRecord] = []
+        passages = list(passages)
         for passage in passages:
-            doc = self.annotate(passage.text, known)
-            registry: dict[str, EntityRecord] = doc._.councilkg_entities or {}
-            for span in doc.spans.get(SPAN_KEY, []):
-                ident, label = span.kb_id_, span.label_
-                if ident == document_id:
-                    continue
-                entity = registry.get(ident) or entities.get(ident)
-                if entity is None:
-                    continue
-                entities.setdefault(ident, entity)
-                mention = MentionRecord(ident, passage.id, span.start_char, span.end_char,
-                                        span.text)
-                mentions.append(mention)
-                evidence = Evidence(passage.id, span.text, span.start_char, span.end_char)
-                if label in CITABLE:
-                    relate(document_id, "Document", "CITES", ident, label, evidence)
-                if label == "ResolutionVersion":
-                    work = ident.rsplit("/", 1)[0]
-                    work_entity = registry.get(work)
-                    if work_entity is not None:
-                        entities.setdefault(work, work_entity)
-                        relate(ident, label, "VERSION_OF", work, "Resolution", evidence)
+            found = [m for m in self.mentions_in(passage.text, document_id)
+                     if m.entity.id != document_id]
+            for m in found:
+                entities.setdefault(m.entity.id, m.entity)
+                mentions.append(MentionRecord(m.entity.id, passage.id, m.start, m.end, m.text))
+                if m.entity.type in CITABLE:
+                    relate(RelationRecord(document_id, "Document", "CITES", m.entity.id,
+                                          m.entity.type,
+                                          Evidence(passage.id, m.text, m.start, m.end)))
+            heading = passage.context
+            if heading not in heading_cache:
+                heading_cache[heading] = self.mentions_in(heading, document_id)
+            context = PassageContext(document_id=document_id, passage=passage,
+                                     heading_mentions=heading_cache[heading],
+                                     earlier_acts=tuple(earlier_acts))
+            earlier_acts.extend(m.entity for m in found
+                                if m.entity.type in ("Resolution", "ResolutionVersion", "Decision"))
+            for rel, extra in relations_for_passage(found, context):
+                for entity in extra:
+                    entities.setdefault(entity.id, entity)
+                relate(rel)
         cited_documents = []
         for entity in entities.values():
             if entity.type != "Document":
@@ -187,7 +220,7 @@ class Extractor:
             base = entity.id.split("(Rev.", 1)[0]
             if base != entity.id:
                 cited_documents.append(DocumentRecord(id=base, symbol=base, ingested=False))
-                relate(entity.id, "Document", "REVISES", base, "Document", None)
+                relate(RelationRecord(entity.id, "Document", "REVISES", base, "Document", None))
         return Extraction(
             entities=[e for e in entities.values() if e.type != "Document"],
             mentions=mentions,

@@ -64,6 +64,21 @@ def _header_symbol(blocks: list[Block]) -> DocumentSymbol | None:
     return None
 
 
+_ACTIONS = (("approve", r"\bapprov"), ("endorse", r"\bendors"), ("decide", r"\bdecid"),
+            ("comment", r"\b(?:comment|advise|provide guidance|guidance)"),
+            ("note", r"\b(?:take note|to note|note)\b"))
+
+
+def action_type(action_required: str | None) -> str | None:
+    """The strongest request in an "Action required" block (approve > ... > note)."""
+    if not action_required:
+        return None
+    for name, pattern in _ACTIONS:
+        if re.search(pattern, action_required, re.I):
+            return name
+    return None
+
+
 def iso_date(day: str, month: str, year: str) -> str:
     return f"{int(year):04d}-{_MONTHS.index(month) + 1:02d}-{int(day):02d}"
 

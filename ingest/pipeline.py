@@ -12,7 +12,7 @@ from pathlib import Path
 from ingest.cleaning import Line, clean
 from ingest.extraction import Extractor
 from ingest.loading import read_source
-from ingest.metadata import detect_metadata
+from ingest.metadata import action_type, detect_metadata
 from ingest.structure import classify_lines, split_passages
 from ingest.symbols import slug
 from ontology.errors import EmptyInputError, UnknownTermError
@@ -35,6 +35,11 @@ class DocumentParser:
         self.options = options or ParseOptions()
         self.extractor = extractor or Extractor()
         self.schema = schema or default_schema()
+
+    def learn(self, path: Path) -> None:
+        """Register the acronym definitions of a file without parsing it further."""
+        source = read_source(path, max_bytes=self.options.max_bytes)
+        self.extractor.learn(clean(source.text).text)
 
     def parse_file(self, path: Path) -> ParsedDocument:
         source = read_source(path, max_bytes=self.options.max_bytes)
@@ -66,6 +71,7 @@ class DocumentParser:
             content_hash=content_hash,
             summary=meta.summary,
             action_required=meta.action_required,
+            action_type=action_type(meta.action_required),
         )
         spans = split_passages(blocks, target_words=self.options.target_words,
                                max_words=self.options.max_words)

@@ -24,7 +24,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _BOUNDARY_RE.finditer(text):
-        before = _WORD_BEFORE_RE.search(text, 0, match.start())
+        # a bounded look-behind window keeps this linear in the text length
+        before = _WORD_BEFORE_RE.search(text, max(0, match.start() - 40), match.start())
         word = before.group(1).lower() if before else ""
         nxt = text[match.end(): match.end() + 1]
         if text[match.start()] == "." and (

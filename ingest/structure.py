@@ -33,6 +33,8 @@ LABELS = {
 _NUMBERED_RE = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,3}){0,4})\.?\s+(?P<rest>\S.*)$")
 _BULLET_RE = re.compile(r"^(?:[·•▪●◦‣∙○■□➢►\-–—*]|\(?[a-z]\)|\(?[ivx]{1,4}\))\s+")
 _WORD_RE = re.compile(r"\S+")
+_FUNCTION_WORDS = frozenset({"and", "or", "the", "of", "to", "in", "on", "for", "with", "a",
+                             "an", "by", "from", "as", "at", "that", "which", "is", "are"})
 
 
 class Kind(StrEnum):
@@ -83,6 +85,8 @@ def _is_heading_text(text: str) -> bool:
         and (text[0].isupper() or text[0].isdigit())
         and not text.endswith((".", ";", ":", ",", "!", "?"))
         and ";" not in text
+        # a line ending in a function word is a sentence cut by a hard wrap
+        and text.rsplit(None, 1)[-1].lower() not in _FUNCTION_WORDS
         and not _BULLET_RE.match(text)
     )
 

@@ -168,17 +168,25 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+def conference_of(version: str) -> tuple[str, int] | None:
+    """The conference that adopted a version: "Rev. Bucharest, 2022" -> ("PP", 2022)."""
+    match = re.search(r"([A-Z][\w'\- ]+?),\s(\d{4})$", version.removeprefix("Rev.").strip())
+    if not match:
+        return None
+    year = int(match.group(2))
+    found = _CONFERENCES.get((match.group(1).strip(), year))
+    return (found, year) if found else None
+
+
 def _issuer(explicit: str | None, number: str, version: str | None) -> str:
     if explicit:
         if explicit.startswith("Plenipotentiary"):
             return "PP"
         return explicit
     if version:
-        match = re.search(r"([A-Z][\w'\- ]+?),\s(\d{4})$", version.removeprefix("Rev.").strip())
-        if match:
-            found = _CONFERENCES.get((match.group(1).strip(), int(match.group(2))))
-            if found:
-                return found
+        conference = conference_of(version)
+        if conference:
+            return conference[0]
     if "/" in number:
         return "UNGA"
     # Council resolutions are numbered from 1000 upwards; bare low numbers cited
@@ -203,7 +211,9 @@ def find_acts(text: str) -> Iterator[ActMatch]:
 
 # ---------------------------------------------------------------- instruments
 
-_SERVICE_ORDER_RE = re.compile(r"\bService\s+Order\s+(?:No\.?\s?)?(?P<yy>\d{2})/(?P<num>\d{1,3})\b")
+_SERVICE_ORDER_RE = re.compile(
+    r"\bService\s+Order\s+(?:No\.?\s?)?(?P<yy>\d{2})/(?P<num>\d{1,3})\b"
+    r"(?:\s?\((?P<date>\d{1,2}\s[A-Z][a-z]{2,8}\s\d{4})\))?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +222,7 @@ class InstrumentMatch:
     end: int
     text: str
     name: str
+    date: str | None = None
 
     @property
     def id(self) -> str:
@@ -221,4 +232,6 @@ class InstrumentMatch:
 def find_instruments(text: str) -> Iterator[InstrumentMatch]:
     for match in _SERVICE_ORDER_RE.finditer(text):
         name = f"Service Order {match.group('yy')}/{match.group('num')}"
-        yield InstrumentMatch(match.start(), match.end(), match.group(0), name)
+        # the mention is the order itself; its date is kept apart
+        yield InstrumentMatch(match.start(), match.end("num"),
+                              text[match.start():match.end("num")], name, match.group("date"))

@@ -23,6 +23,7 @@ class DocumentRecord:
     content_hash: str | None = None
     summary: str | None = None
     action_required: str | None = None
+    action_type: str | None = None  # approve | endorse | decide | comment | note
     ingested: bool = True
 
 

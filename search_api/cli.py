@@ -251,6 +251,104 @@ def ontology(fmt: Annotated[RdfFormat, typer.Option("--format")] = RdfFormat.TUR
     typer.echo(shapes_text() if shapes else ontology_text(fmt))
 
 
+eval_app = typer.Typer(no_args_is_help=True, help="Measure extraction and search quality.")
+app.add_typer(eval_app, name="eval")
+_SHARED = Path("../shared")
+
+
+@eval_app.command("extraction")
+def eval_extraction(
+    corpus: Annotated[Path, typer.Option(help="folder of documents")] = _SHARED / "corpus",
+    references: Annotated[Path, typer.Option(help="citation gold (references.jsonl)")]
+    = _SHARED / "eval" / "references.jsonl",
+    gold: Annotated[Path | None, typer.Option(help="entity gold (entities.jsonl)")]
+    = Path("tests/gold/entities.jsonl"),
+    as_json: JsonOpt = False,
+) -> None:
+    """Citation precision/recall per document and entity recall per type (no store needed)."""
+    from search_api.extraction_eval import evaluate_extraction
+
+    _settings(None)
+    report = _guard(lambda: evaluate_extraction(
+        corpus, references, gold if gold is not None and gold.exists() else None))
+    data = report.as_dict()
+    if as_json:
+        _print_json(data)
+        return
+    total = report.totals()
+    typer.echo(f"citations: precision {total['precision']:.3f} recall {total['recall']:.3f} "
+               f"({total['true_positives']} found, {total['false_positives']} false positives, "
+               f"{total['misses']} missed)")
+    for doc in report.citations:
+        typer.echo(f"  {doc.file}: P {doc.precision:.3f} R {doc.recall:.3f}")
+        for miss in doc.misses:
+            typer.echo(f"    missed {miss}")
+        for extra in doc.false_positives:
+            typer.echo(f"    false positive {extra}")
+    typer.echo("mentions per type: " + ", ".join(
+        f"{t} {n}" for t, n in sorted(report.mention_counts.items())))
+    for kind, recall in report.entity_recall().items():
+        typer.echo(f"entity recall {kind}: {recall:.3f} of {report.entity_gold[kind]}")
+    for gap in report.entity_misses:
+        typer.echo(f"  missed {gap['type']} {gap['name']} ({gap['file']})")
+
+
+@eval_app.command("search")
+def eval_search(
+    questions: Annotated[Path, typer.Option(help="questions.jsonl")]
+    = _SHARED / "eval" / "questions.jsonl",
+    modes: Annotated[str, typer.Option(help="comma-separated modes")] = "bm25,dense,hybrid",
+    k: Annotated[int, typer.Option(min=1, max=MAX_K)] = 10,
+    store: StoreOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """Recall@1/5/10 and MRR@10 per mode and per question kind, against the current store."""
+    from search_api.evaluation import evaluate, load_questions
+
+    chosen = _guard(lambda: [SearchMode(m.strip()) for m in modes.split(",") if m.strip()])
+    qs = load_questions(questions)
+    with _service(store) as kg:
+        reports = [evaluate(kg, qs, mode, k=k) for mode in chosen]
+    kinds = sorted({q.kind for q in qs})
+    data = {"questions": len(qs), "modes": [
+        {**r.summary(), "per_kind": {kind: r.subset([q.id for q in qs if q.kind == kind])
+                                     .summary() for kind in kinds}} for r in reports]}
+    if as_json:
+        _print_json(data)
+        return
+    for r in reports:
+        s = r.summary()
+        typer.echo(f"{s['mode']:7} R@1 {s['recall@1']:.3f}  R@5 {s['recall@5']:.3f}  "
+                   f"R@10 {s['recall@10']:.3f}  MRR@10 {s['mrr@10']:.3f}")
+        for kind in kinds:
+            sub = r.subset([q.id for q in qs if q.kind == kind]).summary()
+            typer.echo(f"   {kind:9} R@1 {sub['recall@1']:.3f}  R@10 {sub['recall@10']:.3f}  "
+                       f"MRR@10 {sub['mrr@10']:.3f}  ({sub['questions']} questions)")
+        if r.misses:
+            typer.echo(f"   misses: {', '.join(r.misses)}")
+
+
+@app.command()
+def migrate(source: Annotated[str, typer.Option("--from", help="backend to copy from")],
+            target: Annotated[str, typer.Option("--to", help="backend to copy into")],
+            store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Copy documents, passages with their stored vectors, entities and edges to another
+    backend (e.g. --from embedded --to neo4j); nothing is re-embedded."""
+    from search_api.migration import check_backends, migrate_backends
+
+    settings = _settings(store)
+    _guard(lambda: check_backends(settings, source, target))
+    report = _guard(lambda: migrate_backends(
+        settings, source=source, target=target,
+        progress=None if as_json else lambda doc: typer.echo(f"copied   {doc}")))
+    if as_json:
+        _print_json(asdict(report))
+    else:
+        typer.echo(f"{report.documents} documents, {report.passages} passages, "
+                   f"{report.relations} relations copied from {source} to {target}")
+    for edge in report.unplaced_edges:
+        typer.echo(f"not copied (no document refers to either end): {edge}", err=True)
+
+
 @app.command()
 def serve(host: Annotated[str | None, typer.Option()] = None,
           port: Annotated[int | None, typer.Option()] = None,

@@ -57,6 +57,9 @@ class ModeReport:
     def misses(self) -> list[str]:
         return [q for q, r in self.ranks.items() if r is None]
 
+    def subset(self, ids: list[str]) -> ModeReport:
+        return ModeReport(self.mode, {i: self.ranks[i] for i in ids if i in self.ranks})
+
     def summary(self) -> dict[str, object]:
         return {"mode": self.mode, "questions": len(self.ranks),
                 "recall@1": round(self.recall_at(1), 3), "recall@5": round(self.recall_at(5), 3),

@@ -18,13 +18,16 @@ class DocumentOut(BaseModel):
     source: str | None = Field(None, description="path of the ingested file")
     summary: str | None = Field(None, description="Purpose/Summary block")
     action_required: str | None = Field(None, description="'Action required' block")
+    action_type: str | None = Field(None, description="approve | endorse | decide | comment | "
+                                                      "note, read from 'Action required'")
     ingested: bool = Field(True, description="false for a document only known from citations")
 
     @classmethod
     def of(cls, doc: DocumentRecord) -> DocumentOut:
         return cls(id=doc.id, symbol=doc.symbol, title=doc.title, date=doc.date, year=doc.year,
                    language=doc.language, source=doc.source, summary=doc.summary,
-                   action_required=doc.action_required, ingested=doc.ingested)
+                   action_required=doc.action_required, action_type=doc.action_type,
+                   ingested=doc.ingested)
 
 
 class PassageOut(BaseModel):

@@ -85,14 +85,17 @@ class CouncilKG:
     def open(cls, settings: Settings) -> CouncilKG:
         model = SentenceTransformerEmbedder(settings.model, batch_size=settings.batch_size)
         embedder = CachedEmbedder(model, settings.store / "embedding-cache.sqlite")
-        store = open_store(settings.backend, path=settings.store, dimension=embedder.dimension)
+        store = open_store(settings.backend, path=settings.store, dimension=embedder.dimension,
+                           neo4j=settings.neo4j())
         return cls(settings, store, embedder)
 
     # ------------------------------------------------------------ ingest
     def ingest(self, paths: Iterable[Path],
                progress: Callable[[IngestOutcome], None] | None = None) -> list[IngestOutcome]:
         outcomes = []
-        for path in expand_paths(paths):
+        files = list(expand_paths(paths))
+        self.learn_acronyms(files)
+        for path in files:
             outcome = self.ingest_file(path)
             outcomes.append(outcome)
             if progress:
@@ -100,6 +103,15 @@ class CouncilKG:
         if any(o.status == "ingested" for o in outcomes):
             self.store.finalize()
         return outcomes
+
+    def learn_acronyms(self, files: list[Path]) -> None:
+        """Read every "Long Form (ACR)" definition of the batch first, so an acronym defined
+        in any file is recognised in all of them, whatever their order."""
+        for path in files:
+            try:
+                self.parser.learn(path)
+            except CouncilKGError:
+                continue  # the file fails with its reason when it is ingested
 
     def ingest_file(self, path: Path) -> IngestOutcome:
         try:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from graph.neo4j.config import Neo4jConfig
 from graph.search import FusionConfig
 from ingest.embedding import DEFAULT_MODEL
 from ingest.pipeline import ParseOptions
@@ -16,7 +17,16 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="COUNCILKG_", extra="ignore")
 
     store: Path = Field(Path(".councilkg/store"), description="store directory")
-    backend: str = Field("embedded", description="graph backend: embedded")
+    backend: str = Field("embedded", description="graph backend: embedded | neo4j")
+    # the four Neo4j variables keep their usual names (no COUNCILKG_ prefix)
+    neo4j_uri: str | None = Field(None, validation_alias=AliasChoices("NEO4J_URI", "neo4j_uri"),
+                                  description="bolt:// or neo4j:// address of the server")
+    neo4j_user: str = Field("neo4j", validation_alias=AliasChoices("NEO4J_USER", "neo4j_user"))
+    neo4j_password: SecretStr = Field(
+        SecretStr(""), validation_alias=AliasChoices("NEO4J_PASSWORD", "neo4j_password"))
+    neo4j_database: str = Field(
+        "neo4j", validation_alias=AliasChoices("NEO4J_DATABASE", "neo4j_database"))
+    neo4j_timeout: float = Field(60.0, gt=0, description="seconds per Neo4j transaction")
     model: str = Field(DEFAULT_MODEL, description="sentence-transformers name or path")
     batch_size: int = Field(32, ge=1, le=1024)
     max_file_bytes: int = Field(20_000_000, ge=1, description="larger files fail with a reason")
@@ -35,6 +45,14 @@ class Settings(BaseSettings):
     def parse_options(self) -> ParseOptions:
         return ParseOptions(max_bytes=self.max_file_bytes, target_words=self.target_words,
                             max_words=self.max_words)
+
+    def neo4j(self) -> Neo4jConfig | None:
+        """The Neo4j connection, or None when NEO4J_URI is not set."""
+        if not self.neo4j_uri:
+            return None
+        return Neo4jConfig(uri=self.neo4j_uri, user=self.neo4j_user,
+                           password=self.neo4j_password.get_secret_value(),
+                           database=self.neo4j_database, timeout=self.neo4j_timeout)
 
     def fusion(self) -> FusionConfig:
         return FusionConfig(rrf_k=self.rrf_k, bm25_weight=self.bm25_weight,

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.store import EntityRef, Link
+from graph.terms import protecting_relations
 from ontology.errors import StoreError, StoreUnavailableError
 from ontology.records import DocumentRecord, EntityRecord, ParsedDocument
 from ontology.schema import GraphSchema
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 
 _DDL_TYPES = {str: "STRING", int: "INT64", bool: "BOOLEAN", float: "DOUBLE"}
 _DOC_FIELDS = ("id", "symbol", "title", "date", "year", "language", "source", "content_hash",
-               "summary", "action_required", "ingested")
+               "summary", "action_required", "action_type", "ingested")
 #: relationship types whose edges are "document content", replaced on re-ingest
 _OUTGOING_FROM_DOCUMENT = ("CITES", "REVISES")
 
@@ -59,6 +60,7 @@ class LadybugGraph:
         self._conn = ladybug.Connection(self._db)
         for statement in self.ddl():
             self._run(statement)
+        self._add_missing_columns()
 
     # ------------------------------------------------------------ plumbing
     def ddl(self) -> list[str]:
@@ -71,6 +73,17 @@ class LadybugGraph:
             cols = "".join(f", {c.name} {_DDL_TYPES[c.python_type]}" for c in rel.columns)
             statements.append(f"CREATE REL TABLE IF NOT EXISTS {name}({pairs}{cols})")
         return statements
+
+    def _add_missing_columns(self) -> None:
+        """A store made with an older ontology gains the columns added since (never drops)."""
+        tables = {**{n.label: n.columns for n in self.schema.nodes.values()},
+                  **{r.name: r.columns for r in self.schema.relations.values()}}
+        for table, columns in tables.items():
+            present = {row[1] for row in self._run(f"CALL table_info('{table}') RETURN *")}
+            for column in columns:
+                if column.name not in present:
+                    self._run(f"ALTER TABLE {table} ADD {column.name} "
+                              f"{_DDL_TYPES[column.python_type]}")
 
     def _run(self, query: str, params: dict[str, Any] | None = None) -> list[list[Any]]:
         result = self._conn.execute(query, params or {})
@@ -218,10 +231,10 @@ class LadybugGraph:
         order = ["ResolutionVersion", *[lbl for lbl in self.schema.nodes
                                         if lbl not in ("ResolutionVersion", "Passage")]]
         for label in order:
-            self._run(f"MATCH (n:{label}) WHERE (n.ingested IS NULL OR n.ingested = false) "
-                      "AND NOT EXISTS { MATCH (n)<-[:MENTIONS]-() } "
-                      "AND NOT EXISTS { MATCH (n)<-[:CITES]-() } "
-                      "AND NOT EXISTS { MATCH (n)<-[:VERSION_OF]-() } DETACH DELETE n")
+            kept = "".join(f" AND NOT EXISTS {{ MATCH (n)<-[:{rel}]-() }}"
+                           for rel in protecting_relations(self.schema, label))
+            self._run(f"MATCH (n:{label}) WHERE (n.ingested IS NULL OR n.ingested = false)"
+                      f"{kept} DETACH DELETE n")
 
     # ------------------------------------------------------------ reads
     def document_hash(self, doc_id: str) -> str | None:

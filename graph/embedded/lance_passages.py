@@ -160,3 +160,13 @@ class LancePassages:
         rows = self._table.search().where(f"id IN ({ids})").select(["id", "text"]) \
             .limit(len(passage_ids)).to_list()
         return {r["id"]: r["text"] for r in rows}
+
+    def vectors(self, passage_ids: list[str]) -> list[dict[str, Any]]:
+        """Rows with vector and index text (every stored version: the caller filters)."""
+        if not passage_ids:
+            return []
+        ids = ", ".join(_quote(p) for p in passage_ids)
+        rows: list[dict[str, Any]] = self._table.search().where(f"id IN ({ids})") \
+            .select(["id", "document_id", "content_hash", "index_text", "vector"]) \
+            .limit(len(passage_ids) * 2 + 10).to_list()
+        return rows

@@ -28,6 +28,7 @@ from graph.store import (
     SearchHit,
     StoreStats,
 )
+from graph.terms import check_terms
 from ontology.errors import InvalidRequestError, NotFoundError
 from ontology.records import DocumentRecord, ParsedDocument, PassageRecord
 from ontology.schema import GraphSchema, default_schema
@@ -51,6 +52,7 @@ class EmbeddedStore:
     def write_document(self, parsed: ParsedDocument, vectors: npt.NDArray[np.float32],
                        index_texts: list[str]) -> None:
         doc = parsed.document
+        check_terms(self.graph.schema, parsed)  # before anything is written
         self.passages.replace_document(parsed, vectors, index_texts)
         try:
             self.graph.write(parsed)
@@ -148,6 +150,14 @@ class EmbeddedStore:
 
     def passage_texts(self, passage_ids: list[str]) -> dict[str, str]:
         return self.passages.texts(passage_ids)
+
+    def passage_vectors(self, passage_ids: list[str]
+                        ) -> dict[str, tuple[npt.NDArray[np.float32], str]]:
+        rows = self.passages.vectors(passage_ids)
+        docs = self.graph.documents({r["document_id"] for r in rows})
+        return {r["id"]: (np.asarray(r["vector"], dtype=np.float32), r["index_text"] or "")
+                for r in rows if (doc := docs.get(r["document_id"])) is not None
+                and doc.content_hash == r["content_hash"]}
 
     def stats(self) -> StoreStats:
         nodes, rels = self.graph.counts()

@@ -1,0 +1,1 @@
+"""The Neo4j backend. Importing this package does not import the driver (see ``store``)."""

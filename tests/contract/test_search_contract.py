@@ -1,0 +1,88 @@
+"""Vector, keyword and hybrid search with filters: the same assertions for every backend."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from graph.search import FusionConfig, SearchFilters, SearchMode, SearchRequest
+from graph.store import GraphStore
+from ontology.errors import InvalidRequestError
+from tests.contract.corpus import RV, axis, doc_a, doc_b, doc_c
+from tests.contract.test_store_contract import write
+
+CYBER = axis((0, 1.0))
+
+
+@pytest.fixture
+def corpus(store: GraphStore) -> GraphStore:
+    write(store, doc_a(), doc_b(), doc_c())
+    return store
+
+
+def ask(store: GraphStore, query: str, mode: SearchMode,
+        vector: npt.NDArray[np.float32] | None = None, k: int = 10,
+        **filters: object) -> list[tuple[str, float]]:
+    request = SearchRequest(query, k=k, mode=mode, filters=SearchFilters(**filters),  # type: ignore[arg-type]
+                            fusion=FusionConfig(candidates=20))
+    return [(hit.passage.id, hit.score) for hit in store.search(request, vector)]
+
+
+def test_dense_ranks_by_cosine_and_reports_it(corpus: GraphStore) -> None:
+    hits = ask(corpus, "cyber", SearchMode.DENSE, CYBER, k=2)
+    assert [pid for pid, _ in hits] == ["C24/10#0", "C25/7(Rev.1)#0"]
+    assert hits[0][1] == pytest.approx(1.0, abs=1e-3)
+    assert hits[1][1] == pytest.approx(1 / np.sqrt(1.25), abs=1e-3)
+
+
+def test_keyword_search_finds_the_words_and_ignores_query_syntax(corpus: GraphStore) -> None:
+    assert ask(corpus, "budget", SearchMode.BM25)[0][0] == "C24/10#1"
+    hostile = 'budget AND "approved" OR title:(x) ~ * ? \\ [a TO b] {!} ^2 /re/ && ||'
+    assert ask(corpus, hostile, SearchMode.BM25)[0][0] == "C24/10#1"
+    assert ask(corpus, "?!* :: ()", SearchMode.BM25) == []
+    assert ask(corpus, "zebra", SearchMode.BM25) == []
+
+
+def test_hybrid_fuses_both_rankings(corpus: GraphStore) -> None:
+    hits = ask(corpus, "gender mainstreaming", SearchMode.HYBRID, axis((2, 1.0)))
+    assert hits[0][0] == "C23/5#0"
+    assert hits[0][1] == pytest.approx(2 / 61)  # first in both rankings, rrf_k 60
+
+
+def test_hits_carry_passage_document_and_entities(corpus: GraphStore) -> None:
+    request = SearchRequest("cyber", k=1, mode=SearchMode.DENSE)
+    hit = corpus.search(request, CYBER)[0]
+    assert hit.rank == 1
+    assert hit.passage.document_id == "C24/10" and hit.document.id == "C24/10"
+    assert hit.passage.heading_path == ("Summary", "S0") and hit.passage.section == "1"
+    assert hit.passage.text.startswith("The Council reviewed cybersecurity")
+    assert hit.passage.end - hit.passage.start == len(hit.passage.text)
+    assert [(e.id, e.type) for e in hit.entities] == [("C23/5", "Document"),
+                                                      (RV, "ResolutionVersion")]
+
+
+@pytest.mark.parametrize("mode", [SearchMode.DENSE, SearchMode.BM25, SearchMode.HYBRID])
+def test_filters_apply_in_every_mode(corpus: GraphStore, mode: SearchMode) -> None:
+    query = "cybersecurity secretariat"
+    only_b = ask(corpus, query + " gender", mode, CYBER, document="C23/5")
+    assert only_b and {pid.split("#")[0] for pid, _ in only_b} == {"C23/5"}
+    recent = ask(corpus, query, mode, CYBER, year_from=2025)
+    assert [pid for pid, _ in recent] == ["C25/7(Rev.1)#0"]
+    old = ask(corpus, query + " gender", mode, CYBER, year_to=2023)
+    assert old and {pid.split("#")[0] for pid, _ in old} == {"C23/5"}
+    assert ask(corpus, query, mode, CYBER, year_from=2024, year_to=2024)[0][0] == "C24/10#0"
+    assert ask(corpus, query, mode, CYBER, document="C99/1") == []
+
+
+def test_dense_without_a_vector_is_refused(corpus: GraphStore) -> None:
+    with pytest.raises(InvalidRequestError):
+        corpus.search(SearchRequest("x", mode=SearchMode.DENSE), None)
+
+
+def test_search_serves_only_the_current_version(corpus: GraphStore) -> None:
+    write(corpus, doc_b("hash-b2", version=2))
+    ids = [pid for pid, _ in ask(corpus, "accessibility meetings", SearchMode.BM25)]
+    assert "C23/5#1" not in ids
+    dense = [pid for pid, _ in ask(corpus, "x", SearchMode.DENSE, axis((3, 1.0)), k=10)]
+    assert "C23/5#1" not in dense and len(dense) == 4

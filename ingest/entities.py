@@ -21,6 +21,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from ingest.acronyms import BODY_HEADS, INITIATIVE_HEADS, find_acronym_uses
+from ingest.initiative_cues import enumerated_names, itu_product_names, quoted_names
 from ingest.resolution import Resolver
 from ingest.symbols import slug
 from ontology.records import EntityRecord
@@ -229,6 +230,8 @@ class EntityRecognizer:
                 yield EntityMatch(m.start, head.end(), self.resolver.mint(name, "Initiative"))
 
     def _phrases(self, text: str, acronyms: dict[str, EntityRecord]) -> Iterator[EntityMatch]:
+        for start, end in (*quoted_names(text), *enumerated_names(text)):
+            yield EntityMatch(start, end, self.resolver.mint(text[start:end], "Initiative"))
         for m in _POSSESSIVE_WORK_RE.finditer(text):
             group = "quoted" if m.group("quoted") else "name"
             name = m.group(group)
@@ -264,6 +267,8 @@ class EntityRecognizer:
                 # "Inter-Sectoral Task Force (ISC-TF)": another long form of a known acronym
                 self.resolver.alias(name, known)
             yield EntityMatch(offset, offset + len(name), known or self.resolver.mint(name, label))
+        for start, end in itu_product_names(text):  # after head-noun phrases: they win ties
+            yield EntityMatch(start, end, self.resolver.mint(text[start:end], "Initiative"))
 
 
 def _strip_article(name: str) -> str:
@@ -290,7 +295,7 @@ def _list_items(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 
 #: (inner, outer): a mention of the first kind may sit inside one of the second
-_NESTABLE = {("Body", "Role"), ("Topic", "Initiative"), ("Topic", "Body")}
+_NESTABLE = {("Body", "Role"), ("Topic", "Initiative"), ("Topic", "Body"), ("Body", "Initiative")}
 
 
 def _longest_first(matches: list[EntityMatch]) -> list[EntityMatch]:

@@ -23,10 +23,9 @@ def test_citations_and_entities_meet_the_targets() -> None:
     recall = report.entity_recall()
     assert set(recall) == {"Body", "Event", "Initiative", "Instrument", "Objective",
                            "Organization", "Role", "Topic"}
-    # issue 4 target: >= 0.9 for every type. Initiative is below it (0.79 when written):
-    # named studies and quoted programme names; the floor guards against regressions.
+    # issue 4 target: >= 0.9 for every type
     for kind, value in recall.items():
-        assert value >= (0.75 if kind == "Initiative" else 0.9), (kind, value)
+        assert value >= 0.9, (kind, value)
     assert report.mention_counts["Document"] > 20
 
 

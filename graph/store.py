@@ -121,6 +121,10 @@ class GraphStore(Protocol):
 
     def get_entity(self, entity_id: str) -> EntityView | None: ...
 
+    def entity_names(self) -> list[EntityRecord]:
+        """Every entity (documents and passages aside) with its name and aliases: the
+        lexicon that recognises stored entities in questions."""
+
     def search(self, request: SearchRequest,
                query_vector: npt.NDArray[np.float32] | None) -> list[SearchHit]: ...
 

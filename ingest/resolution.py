@@ -109,6 +109,15 @@ class Resolver:
             self._local[definition.acronym] = entity
         return entity
 
+    def register(self, entity: EntityRecord) -> None:
+        """A stored entity, known from now on by its name and aliases (question analysis
+        teaches the resolver what earlier ingests learned)."""
+        for form in (entity.name, *entity.aliases):
+            if " " in form.strip():
+                self._names.setdefault(_key(form), entity)
+            elif form:
+                self._exact.setdefault(form, entity)
+
     def alias(self, name: str, entity: EntityRecord) -> None:
         """Another name of a known entity (kept as the first resolution of that name)."""
         self._names.setdefault(_key(name), entity)

@@ -12,6 +12,7 @@ from graph.search import SearchFilters, SearchMode, SearchRequest
 from graph.store import GraphStore, SearchHit
 from ingest.embedding import CachedEmbedder, Embedder, SentenceTransformerEmbedder, Vectors
 from ingest.pipeline import DocumentParser
+from ingest.questions import QuestionAnalysis, QuestionAnalyzer
 from ingest.symbols import parse_symbol
 from ontology.errors import CouncilKGError
 from ontology.records import ParsedDocument
@@ -80,6 +81,7 @@ class CouncilKG:
         self.store = store
         self.embedder = embedder
         self.parser = parser or DocumentParser(settings.parse_options())
+        self._analyzer: QuestionAnalyzer | None = None
 
     @classmethod
     def open(cls, settings: Settings) -> CouncilKG:
@@ -102,6 +104,7 @@ class CouncilKG:
                 progress(outcome)
         if any(o.status == "ingested" for o in outcomes):
             self.store.finalize()
+            self._analyzer = None  # new entities to recognise in questions
         return outcomes
 
     def learn_acronyms(self, files: list[Path]) -> None:
@@ -132,14 +135,29 @@ class CouncilKG:
                                  reason=f"internal error: {type(exc).__name__}: {exc}")
 
     # ------------------------------------------------------------ search
+    @property
+    def analyzer(self) -> QuestionAnalyzer:
+        """Built on first use from the store's entities; rebuilt after an ingest."""
+        if self._analyzer is None:
+            self._analyzer = QuestionAnalyzer(self.store.entity_names())
+        return self._analyzer
+
+    def analyze(self, question: str) -> QuestionAnalysis:
+        return self.analyzer.analyze(question)
+
     def request(self, query: str, *, k: int = 10, mode: str | SearchMode = SearchMode.HYBRID,
                 document: str | None = None, year_from: int | None = None,
-                year_to: int | None = None) -> SearchRequest:
+                year_to: int | None = None, understand: bool = True) -> SearchRequest:
+        """A search request; ``understand`` adds what question analysis finds (entity ids
+        and acronym <-> long form expansions)."""
         filters = SearchFilters(
             document=canonical_document_id(document) if document else None,
             year_from=year_from, year_to=year_to)
+        analysis = self.analyze(query) if understand and query.strip() else None
         return SearchRequest(query=query, k=k, mode=SearchMode(mode), filters=filters,
-                             fusion=self.settings.fusion())
+                             fusion=self.settings.fusion(),
+                             expansions=analysis.expansions if analysis else (),
+                             entities=analysis.entity_ids if analysis else ())
 
     def query_vector(self, request: SearchRequest) -> Vectors | None:
         if request.mode is SearchMode.BM25:

@@ -12,6 +12,8 @@ from graph.search import FusionConfig
 from ingest.embedding import DEFAULT_MODEL
 from ingest.pipeline import ParseOptions
 
+_FUSION = FusionConfig()
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="COUNCILKG_", extra="ignore")
@@ -32,10 +34,12 @@ class Settings(BaseSettings):
     max_file_bytes: int = Field(20_000_000, ge=1, description="larger files fail with a reason")
     target_words: int = Field(150, ge=20, le=350)
     max_words: int = Field(220, ge=50, le=350)
-    rrf_k: int = Field(60, ge=1)
-    bm25_weight: float = Field(1.0, ge=0)
-    dense_weight: float = Field(1.0, ge=0)
-    candidates: int = Field(50, ge=1, le=1000)
+    # fusion defaults live in FusionConfig (tuned there, see its docstring)
+    rrf_k: int = Field(_FUSION.rrf_k, ge=1)
+    bm25_weight: float = Field(_FUSION.bm25_weight, ge=0)
+    dense_weight: float = Field(_FUSION.dense_weight, ge=0)
+    entity_weight: float = Field(_FUSION.entity_weight, ge=0)
+    candidates: int = Field(_FUSION.candidates, ge=1, le=1000)
     iri_base: str = Field("https://w3id.org/councilkg",
                           description="base of the IRIs minted in RDF exports")
     host: str = "127.0.0.1"
@@ -56,4 +60,5 @@ class Settings(BaseSettings):
 
     def fusion(self) -> FusionConfig:
         return FusionConfig(rrf_k=self.rrf_k, bm25_weight=self.bm25_weight,
-                            dense_weight=self.dense_weight, candidates=self.candidates)
+                            dense_weight=self.dense_weight, entity_weight=self.entity_weight,
+                            candidates=self.candidates)

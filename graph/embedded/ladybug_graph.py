@@ -274,6 +274,17 @@ class LadybugGraph:
         return EntityRecord(node_id, label, name or node_id,
                             tuple(a for a in (alt or "").split("; ") if a))
 
+    def entity_names(self) -> list[EntityRecord]:
+        out = []
+        for label in self.schema.nodes:
+            if label in ("Document", "Passage"):
+                continue
+            for node_id, name, alt in self._run(
+                    f"MATCH (n:{label}) RETURN n.id, n.name, n.alt_label ORDER BY n.id"):
+                out.append(EntityRecord(node_id, label, name or node_id,
+                                        tuple(a for a in (alt or "").split("; ") if a)))
+        return out
+
     def links(self, node_id: str) -> list[Link]:
         out = self._run("MATCH (n)-[e]->(m) WHERE n.id = $id AND label(m) <> 'Passage' "
                         "AND label(n) <> 'Passage' "

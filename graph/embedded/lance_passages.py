@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import numpy as np
 import numpy.typing as npt
 
+from graph.embedded.dense_matrix import DenseMatrix
 from graph.search import SearchFilters
 from ontology.errors import StoreError
 from ontology.records import ParsedDocument
@@ -79,6 +80,7 @@ class LancePassages:
         else:
             self._table = self._db.create_table(TABLE, schema=self._schema)
             self._create_fts()
+        self._cache: DenseMatrix | None = None
 
     def _create_fts(self) -> None:
         from lancedb.index import FTS
@@ -142,16 +144,22 @@ class LancePassages:
 
     def dense(self, vector: npt.NDArray[np.float32], limit: int,
               filters: SearchFilters) -> list[dict[str, Any]]:
-        if not self.count():
+        """Exact cosine search over an in-memory matrix of every row.
+
+        Measured at 100k passages (bench/search_latency.py): LanceDB's flat scan takes
+        ~230 ms a query, the matrix product ~15 ms; an ANN index would trade recall
+        for speed we do not need. The matrix is rebuilt after this process writes or
+        when the table's version moves (another process wrote)."""
+        cache = self._dense_cache()
+        if cache is None:
             return []
-        search = self._table.search(vector.tolist(), vector_column_name="vector",
-                                    query_type="vector")
-        search = search.distance_type("cosine")  # type: ignore[attr-defined]
-        where = where_clause(filters)
-        if where:
-            search = search.where(where, prefilter=True)
-        rows: list[dict[str, Any]] = search.select(self._DENSE_COLUMNS).limit(limit).to_list()
-        return rows
+        return cache.search(vector, limit, filters)
+
+    def _dense_cache(self) -> DenseMatrix | None:
+        version = self._table.version
+        if self._cache is None or self._cache.version != version:
+            self._cache = DenseMatrix.load(self._table, version, self._COLUMNS)
+        return self._cache if len(self._cache) else None
 
     def texts(self, passage_ids: list[str]) -> dict[str, str]:
         if not passage_ids:

@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from graph.embedded.ladybug_graph import LadybugGraph
 from graph.embedded.lance_passages import LancePassages
-from graph.search import SearchMode, SearchRequest, reciprocal_rank_fusion
+from graph.search import SearchMode, SearchRequest, fuse
 from graph.store import (
     DocumentView,
     EdgeData,
@@ -30,7 +30,7 @@ from graph.store import (
 )
 from graph.terms import check_terms
 from ontology.errors import InvalidRequestError, NotFoundError
-from ontology.records import DocumentRecord, ParsedDocument, PassageRecord
+from ontology.records import DocumentRecord, EntityRecord, ParsedDocument, PassageRecord
 from ontology.schema import GraphSchema, default_schema
 
 log = logging.getLogger(__name__)
@@ -89,6 +89,9 @@ class EmbeddedStore:
                          for pid, did, text in self.graph.mentions_of(entity_id))
         return EntityView(entity, tuple(self.graph.links(entity_id)), mentions)
 
+    def entity_names(self) -> list[EntityRecord]:
+        return self.graph.entity_names()
+
     def search(self, request: SearchRequest,
                query_vector: npt.NDArray[np.float32] | None) -> list[SearchHit]:
         mode = request.mode
@@ -96,25 +99,20 @@ class EmbeddedStore:
             raise InvalidRequestError(f"{mode.value} search needs a query vector")
         limit = max(request.fusion.candidates, request.k * 2)
         rows: dict[str, dict[str, Any]] = {}
-        rankings: list[tuple[list[str], float]] = []
-        scores: dict[str, float] = {}
+        bm25: list[tuple[str, float]] = []
+        dense: list[tuple[str, float]] = []
         if mode in (SearchMode.BM25, SearchMode.HYBRID):
-            found = self.passages.bm25(request.query, limit, request.filters)
+            found = self.passages.bm25(request.keyword_query, limit, request.filters)
             rows.update((r["id"], r) for r in found)
-            rankings.append(([r["id"] for r in found], request.fusion.bm25_weight))
-            scores.update((r["id"], float(r.get("_score", 0.0))) for r in found)
+            bm25 = [(r["id"], float(r.get("_score", 0.0))) for r in found]
         if mode in (SearchMode.DENSE, SearchMode.HYBRID):
             assert query_vector is not None
             found = self.passages.dense(query_vector, limit, request.filters)
             for r in found:
                 rows.setdefault(r["id"], r)
-            rankings.append(([r["id"] for r in found], request.fusion.dense_weight))
-            if mode is SearchMode.DENSE:
-                scores.update((r["id"], 1.0 - float(r.get("_distance", 1.0))) for r in found)
-        if mode is SearchMode.HYBRID:
-            ranked = reciprocal_rank_fusion(rankings, request.fusion.rrf_k)
-        else:
-            ranked = [(pid, scores[pid]) for pid in rankings[0][0]]
+            dense = [(r["id"], 1.0 - float(r.get("_distance", 1.0))) for r in found]
+        ranked = fuse(request, bm25, dense, lambda ids: {
+            pid: [e.id for e in refs] for pid, refs in self.graph.mentioned(ids).items()})
         docs = self.graph.documents({rows[pid]["document_id"] for pid, _ in ranked})
         committed = [(pid, score) for pid, score in ranked
                      if (doc := docs.get(rows[pid]["document_id"])) is not None

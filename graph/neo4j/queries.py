@@ -244,3 +244,9 @@ def dump_edges_among(rel: str, schema: GraphSchema | None = None) -> str:
 #: property keys stored beyond the ontology's columns (in Neo4j the passage index lives on
 #: the Passage nodes); the lint test tells the linter these plus the ontology's columns
 extra_property_keys = ("text", "index_text", "embedding")
+
+
+def entity_names(label: str, schema: GraphSchema | None = None) -> str:
+    """Every node of ``label`` with its name and aliases (the question lexicon)."""
+    return (f"MATCH (n:{_label(label, schema)}) "
+            "RETURN n.id AS id, n.name AS name, n.alt_label AS alt ORDER BY id")

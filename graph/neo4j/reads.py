@@ -94,6 +94,16 @@ class Reads:
 
         return self._read(work, f"reading {entity_id}")
 
+    def entity_names(self) -> list[EntityRecord]:
+        labels = [label for label in self.schema.nodes if label not in ("Document", "Passage")]
+
+        def work(tx: ManagedTransaction) -> list[EntityRecord]:
+            return [EntityRecord(r["id"], label, r["name"] or r["id"],
+                                 tuple(a for a in (r["alt"] or "").split("; ") if a))
+                    for label in labels for r in tx.run(q.entity_names(label))]
+
+        return self._read(work, "reading entity names")
+
     def _links(self, tx: ManagedTransaction, label: str, node_id: str) -> list[Link]:
         out = []
         for direction, statement in (("out", q.links_out(label, self.schema)),
@@ -126,6 +136,13 @@ class Reads:
             hits.append(SearchHit(len(hits) + 1, score, passage, document,
                                   tuple(entities.get(pid, ()))))
         return hits
+
+    @staticmethod
+    def _mentioned(tx: ManagedTransaction, ids: list[str]) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for r in tx.run(q.MENTIONED, ids=ids):
+            found.setdefault(r["passage"], []).append(r["id"])
+        return found
 
     # ------------------------------------------------------------ export
     def passage_texts(self, passage_ids: list[str]) -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 Passages are nodes carrying their text, index text and embedding, with a native
 vector index and a full-text index, so both retrievers run inside Neo4j; hybrid
-search fuses them with the same :func:`~graph.search.reciprocal_rank_fusion`.
+search ranks them with the same :func:`~graph.search.fuse` as the embedded store.
 A document write (old derivation removed, passages with vectors, entities,
 mentions, relations, then the commit marker) is one managed write transaction:
 it commits whole or not at all, and the driver retries transient failures.
@@ -23,7 +23,7 @@ from graph.neo4j import queries as q
 from graph.neo4j.config import Neo4jConfig
 from graph.neo4j.connect import check_version, open_driver, translate
 from graph.neo4j.reads import Reads
-from graph.search import SearchMode, SearchRequest, reciprocal_rank_fusion
+from graph.search import SearchMode, SearchRequest, fuse
 from graph.store import SearchHit, StoreStats
 from ontology.errors import CouncilKGError, InvalidRequestError, StoreError
 from ontology.records import ParsedDocument
@@ -152,22 +152,14 @@ class Neo4jStore(Reads):
         filters = plan.filter_params(request.filters)
 
         def work(tx: ManagedTransaction) -> list[SearchHit]:
-            rankings: list[tuple[list[str], float]] = []
-            scores: dict[str, float] = {}
+            bm25: list[tuple[str, float]] = []
+            dense: list[tuple[str, float]] = []
             if mode in (SearchMode.BM25, SearchMode.HYBRID):
-                found = self._bm25(tx, request.query, limit, filters)
-                rankings.append(([pid for pid, _ in found], request.fusion.bm25_weight))
-                scores.update(found)
+                bm25 = self._bm25(tx, request.keyword_query, limit, filters)
             if mode in (SearchMode.DENSE, SearchMode.HYBRID):
                 assert query_vector is not None
-                found = self._dense(tx, query_vector, limit, request, filters)
-                rankings.append(([pid for pid, _ in found], request.fusion.dense_weight))
-                if mode is SearchMode.DENSE:
-                    scores.update(found)
-            if mode is SearchMode.HYBRID:
-                ranked = reciprocal_rank_fusion(rankings, request.fusion.rrf_k)
-            else:
-                ranked = [(pid, scores[pid]) for pid in rankings[0][0]]
+                dense = self._dense(tx, query_vector, limit, request, filters)
+            ranked = fuse(request, bm25, dense, lambda ids: self._mentioned(tx, ids))
             return self._hits(tx, ranked[: request.k])
 
         return self._read(work, "searching")

@@ -47,7 +47,28 @@ def test_keyword_search_finds_the_words_and_ignores_query_syntax(corpus: GraphSt
 def test_hybrid_fuses_both_rankings(corpus: GraphStore) -> None:
     hits = ask(corpus, "gender mainstreaming", SearchMode.HYBRID, axis((2, 1.0)))
     assert hits[0][0] == "C23/5#0"
-    assert hits[0][1] == pytest.approx(2 / 61)  # first in both rankings, rrf_k 60
+    fusion = FusionConfig()  # first in both rankings
+    assert hits[0][1] == pytest.approx(
+        (fusion.bm25_weight + fusion.dense_weight) / (fusion.rrf_k + 1))
+
+
+def test_entity_ranking_lifts_passages_naming_the_question_entities(
+        corpus: GraphStore) -> None:
+    def ranked(**extra: object) -> list[str]:
+        request = SearchRequest("cybersecurity secretariat", mode=SearchMode.BM25,
+                                fusion=FusionConfig(candidates=20, entity_weight=5.0),
+                                **extra)  # type: ignore[arg-type]
+        return [hit.passage.id for hit in corpus.search(request, None)]
+
+    plain = ranked()
+    assert plain[0] != "C24/10#0" and "C24/10#0" in plain
+    assert ranked(entities=(RV,))[0] == "C24/10#0"  # the passage that mentions RV
+    assert ranked(entities=("topic/not-stored",)) == plain
+
+
+def test_expansions_reach_keyword_search_only(corpus: GraphStore) -> None:
+    request = SearchRequest("zebra", mode=SearchMode.BM25, expansions=("budget",))
+    assert [hit.passage.id for hit in corpus.search(request, None)][:1] == ["C24/10#1"]
 
 
 def test_hits_carry_passage_document_and_entities(corpus: GraphStore) -> None:

@@ -121,6 +121,10 @@ class GraphStore(Protocol):
 
     def get_entity(self, entity_id: str) -> EntityView | None: ...
 
+    def get_passages(self, passage_ids: list[str]
+                 ) -> dict[str, tuple[PassageRecord, DocumentRecord]]:
+        """Committed passages by id, each with its document (citations of evidence)."""
+
     def entity_names(self) -> list[EntityRecord]:
         """Every entity (documents and passages aside) with its name and aliases: the
         lexicon that recognises stored entities in questions."""

@@ -13,6 +13,8 @@ from fastapi.responses import Response
 
 from graph.search import MAX_K, MAX_QUERY_CHARS, SearchMode
 from ontology.errors import NotFoundError
+from search_api.answer_schemas import AskOut
+from search_api.answering import answer
 from search_api.export import (
     MEDIA_TYPES,
     RdfFormat,
@@ -106,12 +108,25 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
         year_from: Annotated[int | None, Query(ge=1865, le=2200)] = None,
         year_to: Annotated[int | None, Query(ge=1865, le=2200)] = None,
     ) -> SearchOut:
-        request = state.kg.request(q, k=k, mode=mode, document=document, year_from=year_from,
-                                   year_to=year_to)
+        with state.lock:  # question analysis may read the store (its entity lexicon)
+            request = state.kg.request(q, k=k, mode=mode, document=document,
+                                       year_from=year_from, year_to=year_to)
         vector = state.kg.query_vector(request)
         with state.lock:
             hits = state.kg.store.search(request, vector)
         return SearchOut.of(q, mode.value, hits)
+
+    @app.get("/ask", response_model=AskOut, tags=["search"])
+    def ask(
+        state: State,
+        q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS,
+                                description="a question in your own words")],
+        k: Annotated[int, Query(ge=1, le=20, description="number of answer passages")] = 5,
+    ) -> AskOut:
+        """The passages that answer (with the answering sentence), the graph facts about the
+        entities the question names, and related documents, each statement with a citation."""
+        with state.lock:
+            return AskOut.of(answer(state.kg, q, k=k))
 
     @app.get("/documents", response_model=DocumentListOut, tags=["graph"])
     def documents(state: State, limit: Annotated[int, Query(ge=1, le=500)] = 100,

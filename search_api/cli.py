@@ -142,6 +142,39 @@ def search(query: Annotated[str, typer.Argument(help="question or keywords")],
 
 
 @app.command()
+def ask(question: Annotated[str, typer.Argument(help="a question in your own words")],
+        k: Annotated[int, typer.Option("--k", min=1, max=20)] = 5,
+        store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Answer passages with the answering sentence, graph facts about the entities the
+    question names, and related documents, each with its citation."""
+    from search_api.answer_schemas import AskOut
+    from search_api.answering import answer
+
+    with _service(store) as kg:
+        out = AskOut.of(_guard(lambda: answer(kg, question, k=k)))
+    if as_json:
+        _print_json(out)
+        return
+    for e in out.entities:
+        state = "" if e.stored else " (not in the store)"
+        typer.echo(f"{e.text} = {e.entity.name} [{e.entity.type}]{state}")
+        for f in e.facts:
+            arrow = "->" if f.direction == "out" else "<-"
+            where = (f"  [{f.citation.symbol or f.citation.document_id} § {f.citation.section}]"
+                     if f.citation else "")
+            typer.echo(f"  {arrow} {f.relation} {f.node.name}{where}")
+    if not out.passages:
+        typer.echo("no passages")
+    for p in out.passages:
+        c = p.answer
+        typer.echo(f"{p.hit.rank:2}. {c.symbol or c.document_id} § {c.section} "
+                   f"[{c.document_start}:{c.document_end}]")
+        typer.echo(f"    {c.text}")
+    if out.related_documents:
+        typer.echo("related: " + ", ".join(d.symbol or d.id for d in out.related_documents))
+
+
+@app.command()
 def extract(file: Annotated[Path, typer.Argument(exists=False)],
             as_json: JsonOpt = False) -> None:
     """Parse and extract one file without storing it."""

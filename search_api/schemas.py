@@ -69,10 +69,13 @@ class SearchOut(BaseModel):
 
     @classmethod
     def of(cls, query: str, mode: str, hits: list[SearchHit]) -> SearchOut:
-        return cls(query=query, mode=mode, hits=[
-            HitOut(rank=h.rank, score=h.score, passage=PassageOut.of(h.passage),
-                   document=DocumentOut.of(h.document),
-                   entities=[EntityOut.of(e) for e in h.entities]) for h in hits])
+        return cls(query=query, mode=mode, hits=[hit_out(h) for h in hits])
+
+
+def hit_out(h: SearchHit) -> HitOut:
+    return HitOut(rank=h.rank, score=h.score, passage=PassageOut.of(h.passage),
+                  document=DocumentOut.of(h.document),
+                  entities=[EntityOut.of(e) for e in h.entities])
 
 
 class LinkOut(BaseModel):

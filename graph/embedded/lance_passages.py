@@ -161,6 +161,15 @@ class LancePassages:
             self._cache = DenseMatrix.load(self._table, version, self._COLUMNS)
         return self._cache if len(self._cache) else None
 
+    def rows(self, passage_ids: list[str]) -> list[dict[str, Any]]:
+        """Rows of these ids, every stored version (the caller keeps the committed one)."""
+        if not passage_ids:
+            return []
+        ids = ", ".join(_quote(p) for p in passage_ids)
+        rows: list[dict[str, Any]] = self._table.search().where(f"id IN ({ids})") \
+            .select(self._COLUMNS).limit(len(passage_ids) * 2 + 10).to_list()
+        return rows
+
     def texts(self, passage_ids: list[str]) -> dict[str, str]:
         if not passage_ids:
             return {}

@@ -36,6 +36,14 @@ from ontology.schema import GraphSchema, default_schema
 log = logging.getLogger(__name__)
 
 
+def _passage(row: dict[str, Any]) -> PassageRecord:
+    return PassageRecord(
+        id=row["id"], document_id=row["document_id"], ordinal=int(row["ordinal"]),
+        section=row["section"],
+        heading_path=tuple(h for h in row["heading_path"].split(" > ") if h),
+        start=int(row["start"]), end=int(row["end"]), text=row["text"])
+
+
 class EmbeddedStore:
     backend = "embedded"
 
@@ -118,17 +126,17 @@ class EmbeddedStore:
                      if (doc := docs.get(rows[pid]["document_id"])) is not None
                      and doc.content_hash == rows[pid]["content_hash"]][: request.k]
         entities = self.graph.mentioned([pid for pid, _ in committed])
-        hits = []
-        for rank, (pid, score) in enumerate(committed, start=1):
-            row = rows[pid]
-            passage = PassageRecord(
-                id=pid, document_id=row["document_id"], ordinal=int(row["ordinal"]),
-                section=row["section"],
-                heading_path=tuple(h for h in row["heading_path"].split(" > ") if h),
-                start=int(row["start"]), end=int(row["end"]), text=row["text"])
-            hits.append(SearchHit(rank, score, passage, docs[row["document_id"]],
-                                  tuple(entities.get(pid, ()))))
-        return hits
+        return [SearchHit(rank, score, _passage(rows[pid]), docs[rows[pid]["document_id"]],
+                          tuple(entities.get(pid, ())))
+                for rank, (pid, score) in enumerate(committed, start=1)]
+
+    def get_passages(self, passage_ids: list[str]
+                 ) -> dict[str, tuple[PassageRecord, DocumentRecord]]:
+        rows = self.passages.rows(passage_ids)
+        docs = self.graph.documents({r["document_id"] for r in rows})
+        return {r["id"]: (_passage(r), doc) for r in rows
+                if (doc := docs.get(r["document_id"])) is not None
+                and doc.content_hash == r["content_hash"]}
 
     def dump(self, document_id: str | None = None) -> GraphDump:
         ids = None

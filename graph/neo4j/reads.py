@@ -137,6 +137,14 @@ class Reads:
                                   tuple(entities.get(pid, ()))))
         return hits
 
+    def get_passages(self, passage_ids: list[str]
+                     ) -> dict[str, tuple[PassageRecord, DocumentRecord]]:
+        def work(tx: ManagedTransaction) -> dict[str, tuple[PassageRecord, DocumentRecord]]:
+            return {hit.passage.id: (hit.passage, hit.document)
+                    for hit in self._hits(tx, [(pid, 0.0) for pid in passage_ids])}
+
+        return self._read(work, "reading passages")
+
     @staticmethod
     def _mentioned(tx: ManagedTransaction, ids: list[str]) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}

@@ -45,6 +45,14 @@ def test_ingest_search_stats_show(tmp_path, store) -> None:  # type: ignore[no-u
     assert body["mode"] == "hybrid" and len(body["hits"]) == 3
     assert body["hits"][0]["document"]["source"].endswith(".txt")
 
+    code, out = run("ask", "Who chairs the DSSG?", "--json")
+    assert code == 0
+    answer = json.loads(out)
+    [dssg] = [e for e in answer["entities"] if e["text"] == "DSSG"]
+    assert any(f["relation"] == "CHAIRED_BY" and f["citation"] for f in dssg["facts"])
+    code, out = run("ask", "Who chairs the DSSG?")
+    assert code == 0 and "CHAIRED_BY" in out and "DSSG =" in out
+
     code, out = run("stats", "--json")
     stats = json.loads(out)
     assert code == 0 and stats["documents"] == 5 and stats["passages"] > 50

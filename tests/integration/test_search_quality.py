@@ -6,7 +6,9 @@ import pytest
 
 from graph.search import SearchMode
 from search_api.evaluation import evaluate, load_questions
-from tests.conftest import SAMPLES, shared_dir
+from tests.conftest import REPO, shared_dir
+
+SAMPLE_QUESTIONS = REPO / "tests" / "eval" / "sample_questions.jsonl"
 
 
 @pytest.mark.parametrize("mode", list(SearchMode))
@@ -23,7 +25,7 @@ def test_shared_questions(kg, mode) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_sample_questions(kg) -> None:  # type: ignore[no-untyped-def]
-    questions = load_questions(SAMPLES / "questions.jsonl")
+    questions = load_questions(SAMPLE_QUESTIONS)
     report = evaluate(kg, questions, SearchMode.HYBRID)
     print(report.summary())
     assert len(questions) >= 30
@@ -35,7 +37,7 @@ def test_sample_questions(kg) -> None:  # type: ignore[no-untyped-def]
 def test_hybrid_never_trails_the_better_retriever(kg, source) -> None:  # type: ignore[no-untyped-def]
     """Issue 6: the default mode is within 0.02 MRR of the better single retriever."""
     path = (shared_dir("eval", "questions.jsonl") if source == "shared"
-            else SAMPLES / "questions.jsonl")
+            else SAMPLE_QUESTIONS)
     questions = load_questions(path)
     mrr = {mode: evaluate(kg, questions, mode).mrr for mode in SearchMode}
     print(source, mrr)

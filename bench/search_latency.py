@@ -1,0 +1,151 @@
+"""Benchmark: /search latency over HTTP at ~100k passages (query encoding included).
+
+Generates a synthetic Council-style corpus (bench/synthetic_corpus.py), ingests it into an
+embedded store (skipped when the store already holds it), serves the real app with uvicorn
+on loopback in a subprocess, and measures:
+  * sequential latency p50/p95/p99 of GET /search (hybrid, k=10) and of GET /ask;
+  * throughput with N concurrent clients for a fixed time;
+  * the server's resident memory.
+Prints figures; asserts nothing. Usage:
+    .venv/bin/python bench/search_latency.py [--documents 2000] [--paragraphs 50]
+        [--store .councilkg/bench-store] [--requests 300] [--clients 4] [--seconds 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synthetic_corpus import QUERIES, write_corpus  # noqa: E402
+
+from search_api.service import CouncilKG  # noqa: E402
+from search_api.settings import Settings  # noqa: E402
+
+
+def ingest(store: Path, folder: Path, documents: int, paragraphs: int) -> None:
+    paths = write_corpus(folder, documents=documents, paragraphs=paragraphs)
+    kg = CouncilKG.open(Settings(store=store))
+    try:
+        started = time.perf_counter()
+        done = 0
+        outcomes = []
+        for i in range(0, len(paths), 100):  # batches: progress and finalize per 100 files
+            outcomes += kg.ingest(paths[i:i + 100])
+            done += min(100, len(paths) - i)
+            print(f"  ingested {done}/{len(paths)} files "
+                  f"({time.perf_counter() - started:.0f} s)", flush=True)
+        failed = [o for o in outcomes if o.status == "failed"]
+        stats = kg.store.stats()
+        print(f"ingest: {len(paths)} files, {stats.passages:,} passages, {len(failed)} failed, "
+              f"{time.perf_counter() - started:.0f} s")
+    finally:
+        kg.close()
+
+
+def percentiles(samples: list[float]) -> str:
+    ordered = sorted(samples)
+
+    def at(q: float) -> float:
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+    return (f"p50 {at(0.50):.1f} ms  p95 {at(0.95):.1f} ms  p99 {at(0.99):.1f} ms  "
+            f"mean {statistics.mean(ordered) * 1000:.1f} ms  (n={len(ordered)})")
+
+
+def sequential(client: httpx.Client, path: str, n: int) -> list[float]:
+    times = []
+    for i in range(n):
+        started = time.perf_counter()
+        r = client.get(path, params={"q": QUERIES[i % len(QUERIES)], "k": 10 if path ==
+                                     "/search" else 5})
+        times.append(time.perf_counter() - started)
+        r.raise_for_status()
+    return times
+
+
+def throughput(base: str, clients: int, seconds: float) -> tuple[int, int]:
+    done = [0, 0]  # ok, errors
+    stop = time.perf_counter() + seconds
+    lock = threading.Lock()
+
+    def work(offset: int) -> None:
+        with httpx.Client(base_url=base, timeout=30) as c:
+            i = offset
+            while time.perf_counter() < stop:
+                r = c.get("/search", params={"q": QUERIES[i % len(QUERIES)]})
+                with lock:
+                    done[0 if r.status_code == 200 else 1] += 1
+                i += 1
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return done[0], done[1]
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--documents", type=int, default=2000)
+    parser.add_argument("--paragraphs", type=int, default=50)
+    parser.add_argument("--store", type=Path, default=Path(".councilkg/bench-store"))
+    parser.add_argument("--corpus", type=Path, default=Path(".councilkg/bench-corpus"))
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    ingest(args.store, args.corpus, args.documents, args.paragraphs)
+
+    env = {**os.environ, "COUNCILKG_STORE": str(args.store), "COUNCILKG_LOG_LEVEL": "warning"}
+    server = subprocess.Popen([sys.executable, "-m", "search_api.cli", "serve", "--port",
+                               str(args.port)], env=env)
+    base = f"http://127.0.0.1:{args.port}"
+    try:
+        with httpx.Client(base_url=base, timeout=60) as client:
+            for _ in range(600):
+                try:
+                    if client.get("/health").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.5)
+            health = client.get("/health").json()
+            print(f"serving {health['documents']} documents ({health['backend']}, "
+                  f"{health['model']})")
+            sequential(client, "/search", 20)  # warm-up: matrix load, caches
+            print("GET /search (hybrid, k=10):", percentiles(
+                sequential(client, "/search", args.requests)))
+            print("GET /ask (k=5):            ", percentiles(
+                sequential(client, "/ask", max(50, args.requests // 3))))
+        ok, errors = throughput(base, args.clients, args.seconds)
+        print(f"throughput, {args.clients} clients for {args.seconds:.0f} s: "
+              f"{ok / args.seconds:.1f} req/s, {errors} errors")
+        print(f"server resident memory: {rss_mib(server.pid):.0f} MiB")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

@@ -69,3 +69,19 @@ def test_ask_bad_input_is_a_problem(client) -> None:  # type: ignore[no-untyped-
     assert_problem(client.get("/ask", params={"q": ""}), 422)
     assert_problem(client.get("/ask", params={"q": "x" * 5000}), 422)
     assert_problem(client.get("/ask", params={"q": "x", "k": 0}), 422)
+
+
+def test_an_empty_store_answers_empty_not_500(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    from tests.integration.conftest import open_kg
+
+    empty = open_kg(tmp_path / "empty", embedder)
+    try:
+        with TestClient(create_app(kg=empty)) as c:
+            for q in ("Who chairs the ICTGC?", "?!", "the and of"):
+                r = c.get("/ask", params={"q": q})
+                assert r.status_code == 200, r.text
+                assert r.json()["passages"] == [] and r.json()["related_documents"] == []
+                s = c.get("/search", params={"q": q})
+                assert s.status_code == 200 and s.json()["hits"] == []
+    finally:
+        empty.close()

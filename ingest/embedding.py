@@ -62,10 +62,16 @@ class SentenceTransformerEmbedder:
     """sentence-transformers on CPU, batched, normalised output."""
 
     def __init__(self, model: str = DEFAULT_MODEL, *, batch_size: int = 32,
-                 device: str = "cpu") -> None:
+                 device: str = "cpu", threads: int | None = None) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        import torch
         from sentence_transformers import SentenceTransformer
+
+        if threads:
+            # process-wide: OpenMP threads that compete with other busy processes or
+            # request threads spin instead of working (see README, "Settings")
+            torch.set_num_threads(threads)
 
         path = resolve_model(model)
         try:

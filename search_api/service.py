@@ -85,7 +85,8 @@ class CouncilKG:
 
     @classmethod
     def open(cls, settings: Settings) -> CouncilKG:
-        model = SentenceTransformerEmbedder(settings.model, batch_size=settings.batch_size)
+        model = SentenceTransformerEmbedder(settings.model, batch_size=settings.batch_size,
+                                            threads=settings.torch_threads or None)
         embedder = CachedEmbedder(model, settings.store / "embedding-cache.sqlite")
         store = open_store(settings.backend, path=settings.store, dimension=embedder.dimension,
                            neo4j=settings.neo4j())

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     neo4j_timeout: float = Field(60.0, gt=0, description="seconds per Neo4j transaction")
     model: str = Field(DEFAULT_MODEL, description="sentence-transformers name or path")
     batch_size: int = Field(32, ge=1, le=1024)
+    torch_threads: int = Field(1, ge=0, le=256,
+                               description="intra-op threads of the model; 0: torch's default")
     max_file_bytes: int = Field(20_000_000, ge=1, description="larger files fail with a reason")
     target_words: int = Field(150, ge=20, le=350)
     max_words: int = Field(220, ge=50, le=350)

@@ -120,6 +120,7 @@ class EmbeddedStore:
                      if (doc := docs.get(rows[pid]["document_id"])) is not None
                      and doc.content_hash == rows[pid]["content_hash"]][: request.k]
         entities = self.graph.mentioned([pid for pid, _ in committed])
+        pages = self.graph.passage_pages([pid for pid, _ in committed])
         hits = []
         for rank, (pid, score) in enumerate(committed, start=1):
             row = rows[pid]
@@ -127,7 +128,8 @@ class EmbeddedStore:
                 id=pid, document_id=row["document_id"], ordinal=int(row["ordinal"]),
                 section=row["section"],
                 heading_path=tuple(h for h in row["heading_path"].split(" > ") if h),
-                start=int(row["start"]), end=int(row["end"]), text=row["text"])
+                start=int(row["start"]), end=int(row["end"]), text=row["text"],
+                page=pages.get(pid))
             hits.append(SearchHit(rank, score, passage, docs[row["document_id"]],
                                   tuple(entities.get(pid, ()))))
         return hits

@@ -15,6 +15,7 @@ from ingest.pipeline import DocumentParser
 from ingest.symbols import parse_symbol
 from ontology.errors import CouncilKGError
 from ontology.records import ParsedDocument
+from search_api.ingest_log import Failure, IngestLog
 from search_api.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,7 @@ class CouncilKG:
         self.store = store
         self.embedder = embedder
         self.parser = parser or DocumentParser(settings.parse_options())
+        self.log = IngestLog(settings.store / "ingest-log.sqlite")
 
     @classmethod
     def open(cls, settings: Settings) -> CouncilKG:
@@ -97,6 +99,7 @@ class CouncilKG:
         self.learn_acronyms(files)
         for path in files:
             outcome = self.ingest_file(path)
+            self.log.record(outcome.path, outcome.status, outcome.document_id, outcome.reason)
             outcomes.append(outcome)
             if progress:
                 progress(outcome)
@@ -131,6 +134,17 @@ class CouncilKG:
             return IngestOutcome(str(path), "failed",
                                  reason=f"internal error: {type(exc).__name__}: {exc}")
 
+    def delete(self, document_id: str) -> bool:
+        """Remove an ingested document and what only it derived; False if not ingested."""
+        deleted = self.store.delete_document(canonical_document_id(document_id))
+        if deleted:
+            self.log.forget_document(canonical_document_id(document_id))
+        return deleted
+
+    def failures(self) -> list[Failure]:
+        """Inputs whose last ingest failed, with the reason."""
+        return self.log.failures()
+
     # ------------------------------------------------------------ search
     def request(self, query: str, *, k: int = 10, mode: str | SearchMode = SearchMode.HYBRID,
                 document: str | None = None, year_from: int | None = None,
@@ -158,6 +172,7 @@ class CouncilKG:
 
     def close(self) -> None:
         self.store.close()
+        self.log.close()
         closer = getattr(self.embedder, "close", None)
         if closer:
             closer()

@@ -44,6 +44,22 @@ class EmbeddedStore:
         path.mkdir(parents=True, exist_ok=True)
         self.graph = LadybugGraph(path / "graph.lbug", schema or default_schema())
         self.passages = LancePassages(path / "passages.lance", dimension)
+        self.recover()
+
+    def recover(self) -> int:
+        """Drop passage rows that no graph commit marker vouches for: rows of an ingest
+        killed before its graph commit, or old versions a killed ingest had not yet
+        deleted. Readers never serve them; this keeps counts and disk honest."""
+        versions = self.passages.versions()
+        markers = self.graph.documents({doc for doc, _ in versions})
+        stale = [(doc, h) for doc, h in versions
+                 if (d := markers.get(doc)) is None or not d.ingested or d.content_hash != h]
+        for doc, h in stale:
+            self.passages.delete_version(doc, h)
+        if stale:
+            log.info("recovered the passage index: %d stale document versions dropped",
+                     len(stale))
+        return len(stale)
 
     # ------------------------------------------------------------ writes
     def document_hash(self, document_id: str) -> str | None:

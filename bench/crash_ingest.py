@@ -43,8 +43,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import ladybug  # noqa: E402, F401  (imported once, before the forks: children start fast)
-import lancedb  # noqa: E402, F401
+import lancedb  # noqa: E402
 import lancedb.index  # noqa: E402, F401
+
 from graph.embedded.store import EmbeddedStore  # noqa: E402
 from ingest.pipeline import DocumentParser  # noqa: E402
 from ontology.records import ParsedDocument  # noqa: E402

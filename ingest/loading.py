@@ -66,6 +66,12 @@ def _decode_bom(data: bytes, path: Path) -> tuple[str, str]:
         raise UnsupportedInputError(f"{path.name}: not UTF-8 and no text encoding detected",
                                     path=str(path))
     best = candidates[0]
+    if not any(m.encoding == "cp1252" for m in candidates) and best.language not in (
+            "Russian", "Ukrainian", "Bulgarian", "Greek", "Arabic", "Hebrew", "Chinese",
+            "Japanese", "Korean", "Thai", "Turkish"):
+        # the detector drops cp1252 when a Central European page decodes the same bytes
+        # as cleanly (French text then comes out with "ť" for "é"): measure it alone
+        candidates += list(from_bytes(data[:1_000_000], cp_isolation=["cp1252"]))
     # Short Western texts fit several single-byte code pages equally well; Word on
     # Windows writes cp1252, so it wins a tie (Cyrillic or Central European text
     # does not produce a cp1252 candidate that is as clean).

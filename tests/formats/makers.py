@@ -145,6 +145,7 @@ def pdf_pages() -> list[list[str]]:
     return [first, second]
 
 
-def write(path: Path, data: bytes) -> Path:
+def write(folder: Path, name: str, data: bytes) -> Path:
+    path = folder / name
     path.write_bytes(data)
     return path

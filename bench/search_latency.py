@@ -26,10 +26,10 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic_corpus import QUERIES, write_corpus  # noqa: E402
+from synthetic_corpus import QUERIES, write_corpus
 
-from search_api.service import CouncilKG  # noqa: E402
-from search_api.settings import Settings  # noqa: E402
+from search_api.service import CouncilKG
+from search_api.settings import Settings
 
 
 def ingest(store: Path, folder: Path, documents: int, paragraphs: int) -> None:

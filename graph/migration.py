@@ -121,7 +121,8 @@ class _Exporter:
         passages = [PassageRecord(
             id=p["id"], document_id=doc_id, ordinal=int(p["ordinal"]), section=p["section"],
             heading_path=tuple(h for h in (p.get("name") or "").split(" > ") if h),
-            start=int(p["char_start"]), end=int(p["char_end"]), text=p.get("text") or "")
+            start=int(p["char_start"]), end=int(p["char_end"]), text=p.get("text") or "",
+            page=p.get("page"))
             for p in (n.properties for n in nodes)]
         parsed = ParsedDocument(document=_document(doc.properties), cleaned_text="",
                                 passages=passages)

@@ -35,6 +35,11 @@ _IMAGE_NOISE_LINES = 12
 class Line:
     text: str
     indented: bool
+    #: 1-based page of a paginated source (PDF), else None
+    page: int | None = None
+    #: what a structured source (Word style, HTML tag) says the line is:
+    #: "heading", "item" or "text"; None lets the structure stage decide
+    hint: str | None = None
 
 
 @dataclass(slots=True)
@@ -43,6 +48,8 @@ class CleanedText:
     footnotes: dict[int, str] = field(default_factory=dict)
     footer_symbol: DocumentSymbol | None = None
     removed: dict[str, int] = field(default_factory=dict)
+    #: running header/footer lines dropped from the body (metadata reads symbol and date)
+    header_lines: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -103,6 +110,35 @@ def _footer_symbol(line: str) -> DocumentSymbol | None:
         return None
     symbol = parse_symbol(match.group("symbol"))
     return symbol if symbol is not None and symbol.language else None
+
+
+def tidy(text: str) -> str:
+    """One line of a structured source: normalised, inline whitespace collapsed."""
+    text = _PRIVATE_USE_RE.sub("", normalise(text).replace("\n", " "))
+    return _INLINE_SPACE_RE.sub(" ", text).strip()
+
+
+def assemble(lines: list[Line], footnotes: dict[int, str] | None = None,
+             header_lines: list[str] | None = None) -> CleanedText:
+    """CleanedText from the lines of a structured source (Word, HTML, Markdown).
+
+    Lines are tidied, runs of blank lines collapse to one; the running header and
+    footer lines give the document symbol (they are not part of the body).
+    """
+    out: list[Line] = []
+    for line in lines:
+        text = tidy(line.text)
+        if not text:
+            if out and out[-1].text:
+                out.append(Line("", False))
+            continue
+        out.append(Line(text, line.indented, line.page, line.hint))
+    while out and not out[-1].text:
+        out.pop()
+    headers = [t for t in (tidy(h) for h in header_lines or []) if t]
+    footer = next((s for s in map(_footer_symbol, headers) if s is not None), None)
+    return CleanedText(lines=out, footnotes={n: tidy(b) for n, b in (footnotes or {}).items()},
+                       footer_symbol=footer, header_lines=headers)
 
 
 def clean(raw: str) -> CleanedText:

@@ -64,6 +64,16 @@ def _header_symbol(blocks: list[Block]) -> DocumentSymbol | None:
     return None
 
 
+def _running_symbol(lines: list[str]) -> DocumentSymbol | None:
+    """The symbol of a running header or footer ("Document C24/58-E", "C24/58-E 3")."""
+    for line in lines:
+        match = _HEADER_SYMBOL_RE.match(line)
+        for found in find_symbols(match.group("sym") if match else line):
+            if found.symbol.language or match:
+                return found.symbol
+    return None
+
+
 _ACTIONS = (("approve", r"\bapprov"), ("endorse", r"\bendors"), ("decide", r"\bdecid"),
             ("comment", r"\b(?:comment|advise|provide guidance|guidance)"),
             ("note", r"\b(?:take note|to note|note)\b"))
@@ -86,7 +96,8 @@ def iso_date(day: str, month: str, year: str) -> str:
 def detect_metadata(blocks: list[Block], cleaned: CleanedText) -> Metadata:
     labelled = _block_texts(blocks)
     # the running footer is the document's own; a header line is next best
-    symbol = cleaned.footer_symbol or _header_symbol(blocks)
+    symbol = (cleaned.footer_symbol or _running_symbol(cleaned.header_lines)
+              or _header_symbol(blocks))
 
     def joined(label: str) -> str | None:
         parts = labelled.get(label)
@@ -103,6 +114,11 @@ def detect_metadata(blocks: list[Block], cleaned: CleanedText) -> Metadata:
         if match and not in_range and len(block.text) - len(match.group(0)) <= 30:
             date = iso_date(*match.groups())
             year = int(match.group(3))
+            break
+    for line in cleaned.header_lines if date is None else ():
+        match = _DATE_RE.search(line)  # a Word or PDF running header: "Geneva, 10 May 2024"
+        if match:
+            date, year = iso_date(*match.groups()), int(match.group(3))
             break
     if year is None and symbol is not None:
         year = symbol.year

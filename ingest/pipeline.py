@@ -6,10 +6,12 @@ module stays free of models and stores and can run in ``councilkg extract``.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.cleaning import Line, clean
+from ingest.cleaning import CleanedText, Line, clean
 from ingest.extraction import Extractor
 from ingest.loading import read_source
 from ingest.metadata import action_type, detect_metadata
@@ -27,6 +29,20 @@ class ParseOptions:
     max_words: int = 220
 
 
+def _page_index(lines: list[Line]) -> Callable[[int], int | None]:
+    """Offset in the cleaned text -> page of the line there (None without pages)."""
+    starts: list[int] = []
+    pages: list[int | None] = []
+    offset = 0
+    for line in lines:
+        starts.append(offset)
+        pages.append(line.page)
+        offset += len(line.text) + 1
+    if not any(p is not None for p in pages):
+        return lambda _: None
+    return lambda at: pages[max(0, bisect_right(starts, at) - 1)]
+
+
 class DocumentParser:
     """Parses files into :class:`ParsedDocument`; holds the spaCy pipeline (build once)."""
 
@@ -39,16 +55,21 @@ class DocumentParser:
     def learn(self, path: Path) -> None:
         """Register the acronym definitions of a file without parsing it further."""
         source = read_source(path, max_bytes=self.options.max_bytes)
-        self.extractor.learn(clean(source.text).text)
+        self.extractor.learn(source.clean().text)
 
     def parse_file(self, path: Path) -> ParsedDocument:
         source = read_source(path, max_bytes=self.options.max_bytes)
-        return self.parse_text(source.text, source=str(path), content_hash=source.content_hash,
-                               fallback_id=f"doc/{slug(path.stem)}")
+        return self.parse_cleaned(source.clean(), source=str(path),
+                                  content_hash=source.content_hash,
+                                  fallback_id=f"doc/{slug(path.stem)}")
 
     def parse_text(self, text: str, *, source: str, content_hash: str,
                    fallback_id: str) -> ParsedDocument:
-        cleaned = clean(text)
+        return self.parse_cleaned(clean(text), source=source, content_hash=content_hash,
+                                  fallback_id=fallback_id)
+
+    def parse_cleaned(self, cleaned: CleanedText, *, source: str, content_hash: str,
+                      fallback_id: str) -> ParsedDocument:
         if cleaned.footnotes:
             cleaned.lines += [Line("", False), Line("Footnotes", False)]
             cleaned.lines += [Line(f"[{n}] {body}", False)
@@ -75,10 +96,11 @@ class DocumentParser:
         )
         spans = split_passages(blocks, target_words=self.options.target_words,
                                max_words=self.options.max_words)
+        page_at = _page_index(cleaned.lines)
         passages = [
             PassageRecord(id=f"{doc_id}#{i}", document_id=doc_id, ordinal=i, section=s.section,
                           heading_path=s.heading_path, start=s.start, end=s.end,
-                          text=full_text[s.start:s.end])
+                          text=full_text[s.start:s.end], page=page_at(s.start))
             for i, s in enumerate(spans)
         ]
         if not passages:

@@ -100,6 +100,13 @@ def classify(line: Line, start: int) -> Block:
     if label:
         return Block(Kind.LABEL, text, start, end, label=label)
     numbered = _NUMBERED_RE.match(text)
+    if line.hint is not None:  # a Word style or an HTML tag said what the line is
+        number = numbered.group("num") if numbered else None
+        if line.hint == "heading":
+            return Block(Kind.HEADING, text, start, end, number=number)
+        if line.hint == "item":
+            return Block(Kind.ITEM, text, start, end)
+        return Block(Kind.PARAGRAPH, text, start, end, number=number)
     if numbered:
         rest = numbered.group("rest")
         if _is_heading_text(rest) and not line.indented:

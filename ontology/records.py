@@ -39,6 +39,8 @@ class PassageRecord:
     start: int
     end: int
     text: str
+    #: 1-based page of a paginated source (PDF) where the passage starts
+    page: int | None = None
 
     @property
     def context(self) -> str:

@@ -6,6 +6,7 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Header, Query, Request
@@ -30,6 +31,7 @@ from search_api.schemas import (
     DocumentListOut,
     DocumentOut,
     EntityDetailOut,
+    FailureOut,
     HealthOut,
     ProblemOut,
     SearchOut,
@@ -145,6 +147,15 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
             raise NotFoundError(f"no document {document_id!r}", id=document_id)
         return DocumentDetailOut.of(view)
 
+    @app.delete("/documents/{document_id:path}", status_code=204, tags=["graph"])
+    def delete_document(state: State, document_id: str) -> Response:
+        """Delete a document, its passages and what only it derived (cited documents stay)."""
+        with state.lock:
+            deleted = state.kg.delete(document_id)
+        if not deleted:
+            raise NotFoundError(f"no ingested document {document_id!r}", id=document_id)
+        return Response(status_code=204)
+
     @app.get("/entities/{entity_id:path}", response_model=EntityDetailOut, tags=["graph"])
     def entity(state: State, entity_id: str) -> EntityDetailOut:
         with state.lock:
@@ -187,6 +198,7 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
     @app.get("/stats", response_model=StatsOut, tags=["ops"])
     def stats(state: State) -> StatsOut:
         with state.lock:
-            return StatsOut.of(state.kg.store.stats())
+            return StatsOut.of(state.kg.store.stats(),
+                               [FailureOut(**asdict(f)) for f in state.kg.failures()])
 
     return app

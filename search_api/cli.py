@@ -23,6 +23,7 @@ from search_api.schemas import (
     DocumentOut,
     EntityDetailOut,
     ExtractOut,
+    FailureOut,
     SearchOut,
     StatsOut,
 )
@@ -100,6 +101,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="files or folders")]
         outcomes = [IngestOutcome(str(p), "failed", reason="no such file or directory")
                     for p in missing]
         for outcome in outcomes:
+            kg.log.record(outcome.path, outcome.status, None, outcome.reason)
             report(outcome)
         outcomes += kg.ingest([p for p in paths if p.exists()], progress=report)
         if bar is not None:
@@ -198,7 +200,7 @@ def extract(file: Annotated[Path, typer.Argument(exists=False)],
 def stats(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Counts of documents, passages, nodes and relationships."""
     with _service(store) as kg:
-        out = StatsOut.of(kg.store.stats())
+        out = StatsOut.of(kg.store.stats(), [FailureOut(**asdict(f)) for f in kg.failures()])
     if as_json:
         _print_json(out)
         return
@@ -208,6 +210,21 @@ def stats(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
         typer.echo(f"  node {label}: {n}")
     for rel, n in out.relationships.items():
         typer.echo(f"  edge {rel}: {n}")
+    typer.echo(f"{len(out.failures)} failed inputs")
+    for failure in out.failures:
+        typer.echo(f"  failed {failure.path}: {failure.reason}")
+
+
+@app.command()
+def delete(document: Annotated[str, typer.Argument(help="document symbol or id")],
+           store: StoreOpt = None) -> None:
+    """Delete a document, its passages and what only it derived (cited documents stay)."""
+    with _service(store) as kg:
+        deleted = kg.delete(document)
+    if not deleted:
+        typer.echo(f"error: no ingested document {document!r}", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"deleted {canonical_document_id(document)}")
 
 
 @app.command()

@@ -37,11 +37,12 @@ class PassageOut(BaseModel):
     heading_path: list[str] = Field(description="headings above the passage, outermost first")
     start: int = Field(description="character offset into the cleaned document text")
     end: int
+    page: int | None = Field(None, description="page where the passage starts (PDF sources)")
 
     @classmethod
     def of(cls, p: PassageRecord) -> PassageOut:
         return cls(id=p.id, text=p.text, section=p.section, heading_path=list(p.heading_path),
-                   start=p.start, end=p.end)
+                   start=p.start, end=p.end, page=p.page)
 
 
 class EntityOut(BaseModel):
@@ -129,6 +130,12 @@ class EntityDetailOut(BaseModel):
                                         text=m.text) for m in view.mentions])
 
 
+class FailureOut(BaseModel):
+    path: str = Field(description="the input file")
+    reason: str = Field(description="why it was not ingested")
+    at: str = Field(description="when (ISO 8601, UTC)")
+
+
 class StatsOut(BaseModel):
     backend: str
     documents: int = Field(description="ingested documents")
@@ -136,12 +143,14 @@ class StatsOut(BaseModel):
     passages: int
     nodes: dict[str, int]
     relationships: dict[str, int]
+    failures: list[FailureOut] = Field(
+        default_factory=list, description="inputs whose last ingest failed, with the reason")
 
     @classmethod
-    def of(cls, s: StoreStats) -> StatsOut:
+    def of(cls, s: StoreStats, failures: list[FailureOut] | None = None) -> StatsOut:
         return cls(backend=s.backend, documents=s.documents,
                    cited_only_documents=s.cited_only_documents, passages=s.passages,
-                   nodes=s.nodes, relationships=s.relationships)
+                   nodes=s.nodes, relationships=s.relationships, failures=failures or [])
 
 
 class HealthOut(BaseModel):

@@ -16,6 +16,7 @@ from ingest.questions import QuestionAnalysis, QuestionAnalyzer
 from ingest.symbols import parse_symbol
 from ontology.errors import CouncilKGError
 from ontology.records import ParsedDocument
+from search_api.ingest_log import Failure, IngestLog
 from search_api.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,7 @@ class CouncilKG:
         self.store = store
         self.embedder = embedder
         self.parser = parser or DocumentParser(settings.parse_options())
+        self.log = IngestLog(settings.store / "ingest-log.sqlite")
         self._analyzer: QuestionAnalyzer | None = None
 
     @classmethod
@@ -100,6 +102,7 @@ class CouncilKG:
         self.learn_acronyms(files)
         for path in files:
             outcome = self.ingest_file(path)
+            self.log.record(outcome.path, outcome.status, outcome.document_id, outcome.reason)
             outcomes.append(outcome)
             if progress:
                 progress(outcome)
@@ -134,6 +137,18 @@ class CouncilKG:
             log.exception("internal error on %s", path)
             return IngestOutcome(str(path), "failed",
                                  reason=f"internal error: {type(exc).__name__}: {exc}")
+
+    def delete(self, document_id: str) -> bool:
+        """Remove an ingested document and what only it derived; False if not ingested."""
+        deleted = self.store.delete_document(canonical_document_id(document_id))
+        if deleted:
+            self.log.forget_document(canonical_document_id(document_id))
+            self._analyzer = None  # its entities may be gone
+        return deleted
+
+    def failures(self) -> list[Failure]:
+        """Inputs whose last ingest failed, with the reason."""
+        return self.log.failures()
 
     # ------------------------------------------------------------ search
     @property
@@ -177,6 +192,7 @@ class CouncilKG:
 
     def close(self) -> None:
         self.store.close()
+        self.log.close()
         closer = getattr(self.embedder, "close", None)
         if closer:
             closer()

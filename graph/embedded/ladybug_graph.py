@@ -155,9 +155,11 @@ class LadybugGraph:
                           for e in entities]})
         self._run(
             "UNWIND $rows AS r CREATE (p:Passage {id: r.id, name: r.name, section: r.section, "
-            "ordinal: r.ordinal, char_start: r.char_start, char_end: r.char_end})",
+            "ordinal: r.ordinal, char_start: r.char_start, char_end: r.char_end, "
+            f"page: {_cast('r.page', int)}}})",
             {"rows": [{"id": p.id, "name": p.context, "section": p.section,
-                       "ordinal": p.ordinal, "char_start": p.start, "char_end": p.end}
+                       "ordinal": p.ordinal, "char_start": p.start, "char_end": p.end,
+                       "page": p.page}
                       for p in parsed.passages]})
         self._run("UNWIND $rows AS r MATCH (p:Passage {id: r.p}), (d:Document {id: r.d}) "
                   "CREATE (p)-[:PART_OF]->(d)",
@@ -256,6 +258,11 @@ class LadybugGraph:
         rows = self._run("MATCH (p:Passage)-[:PART_OF]->(d:Document {id: $id}) RETURN count(p)",
                          {"id": doc_id})
         return int(rows[0][0])
+
+    def passage_pages(self, passage_ids: list[str]) -> dict[str, int]:
+        rows = self._run("MATCH (p:Passage) WHERE p.id IN $ids AND p.page IS NOT NULL "
+                         "RETURN p.id, p.page", {"ids": passage_ids})
+        return {pid: int(page) for pid, page in rows}
 
     def mentioned(self, passage_ids: list[str]) -> dict[str, list[EntityRef]]:
         rows = self._run("MATCH (p:Passage)-[:MENTIONS]->(e) WHERE p.id IN $ids "

@@ -114,6 +114,14 @@ class LancePassages:
         self._table.delete(f"document_id = {_quote(doc_id)} "
                            f"AND content_hash <> {_quote(keep_hash)}")
 
+    def versions(self) -> set[tuple[str, str]]:
+        """Every (document_id, content_hash) with rows in the index."""
+        n = self.count()
+        if not n:
+            return set()
+        rows = self._table.search().select(["document_id", "content_hash"]).limit(n).to_list()
+        return {(r["document_id"], r["content_hash"] or "") for r in rows}
+
     def delete_document(self, doc_id: str) -> None:
         self._table.delete(f"document_id = {_quote(doc_id)}")
 

@@ -36,12 +36,12 @@ from ontology.schema import GraphSchema, default_schema
 log = logging.getLogger(__name__)
 
 
-def _passage(row: dict[str, Any]) -> PassageRecord:
+def _passage(row: dict[str, Any], page: int | None = None) -> PassageRecord:
     return PassageRecord(
         id=row["id"], document_id=row["document_id"], ordinal=int(row["ordinal"]),
         section=row["section"],
         heading_path=tuple(h for h in row["heading_path"].split(" > ") if h),
-        start=int(row["start"]), end=int(row["end"]), text=row["text"])
+        start=int(row["start"]), end=int(row["end"]), text=row["text"], page=page)
 
 
 class EmbeddedStore:
@@ -52,6 +52,22 @@ class EmbeddedStore:
         path.mkdir(parents=True, exist_ok=True)
         self.graph = LadybugGraph(path / "graph.lbug", schema or default_schema())
         self.passages = LancePassages(path / "passages.lance", dimension)
+        self.recover()
+
+    def recover(self) -> int:
+        """Drop passage rows that no graph commit marker vouches for: rows of an ingest
+        killed before its graph commit, or old versions a killed ingest had not yet
+        deleted. Readers never serve them; this keeps counts and disk honest."""
+        versions = self.passages.versions()
+        markers = self.graph.documents({doc for doc, _ in versions})
+        stale = [(doc, h) for doc, h in versions
+                 if (d := markers.get(doc)) is None or not d.ingested or d.content_hash != h]
+        for doc, h in stale:
+            self.passages.delete_version(doc, h)
+        if stale:
+            log.info("recovered the passage index: %d stale document versions dropped",
+                     len(stale))
+        return len(stale)
 
     # ------------------------------------------------------------ writes
     def document_hash(self, document_id: str) -> str | None:
@@ -126,17 +142,19 @@ class EmbeddedStore:
                      if (doc := docs.get(rows[pid]["document_id"])) is not None
                      and doc.content_hash == rows[pid]["content_hash"]][: request.k]
         entities = self.graph.mentioned([pid for pid, _ in committed])
-        return [SearchHit(rank, score, _passage(rows[pid]), docs[rows[pid]["document_id"]],
-                          tuple(entities.get(pid, ())))
+        pages = self.graph.passage_pages([pid for pid, _ in committed])
+        return [SearchHit(rank, score, _passage(rows[pid], pages.get(pid)),
+                          docs[rows[pid]["document_id"]], tuple(entities.get(pid, ())))
                 for rank, (pid, score) in enumerate(committed, start=1)]
 
     def get_passages(self, passage_ids: list[str]
-                 ) -> dict[str, tuple[PassageRecord, DocumentRecord]]:
+                     ) -> dict[str, tuple[PassageRecord, DocumentRecord]]:
         rows = self.passages.rows(passage_ids)
         docs = self.graph.documents({r["document_id"] for r in rows})
-        return {r["id"]: (_passage(r), doc) for r in rows
-                if (doc := docs.get(r["document_id"])) is not None
-                and doc.content_hash == r["content_hash"]}
+        committed = [(r, doc) for r in rows if (doc := docs.get(r["document_id"])) is not None
+                     and doc.content_hash == r["content_hash"]]
+        pages = self.graph.passage_pages([r["id"] for r, _ in committed])
+        return {r["id"]: (_passage(r, pages.get(r["id"])), doc) for r, doc in committed}
 
     def dump(self, document_id: str | None = None) -> GraphDump:
         ids = None

@@ -80,7 +80,7 @@ def document_write(schema: GraphSchema, parsed: ParsedDocument,
     if parsed.passages:
         plan.append(Batch(q.WRITE_PASSAGES, [
             {"id": p.id, "name": p.context, "section": p.section, "ordinal": p.ordinal,
-             "char_start": p.start, "char_end": p.end, "text": p.text,
+             "char_start": p.start, "char_end": p.end, "page": p.page, "text": p.text,
              "index_text": index_texts[i], "embedding": [float(x) for x in vectors[i]]}
             for i, p in enumerate(parsed.passages)], {"document": doc.id}))
     plan += _mentions(schema, parsed) + _relations(schema, parsed)

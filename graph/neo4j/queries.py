@@ -39,7 +39,7 @@ WRITE_PASSAGES = (
     "UNWIND $rows AS r "
     "MERGE (p:Passage {id: r.id}) "
     "SET p.name = r.name, p.section = r.section, p.ordinal = r.ordinal, "
-    "p.char_start = r.char_start, p.char_end = r.char_end, p.text = r.text, "
+    "p.char_start = r.char_start, p.char_end = r.char_end, p.page = r.page, p.text = r.text, "
     "p.index_text = r.index_text, p.embedding = r.embedding "
     "MERGE (p)-[:PART_OF]->(d)")
 #: the commit marker, always the last statement of a document write
@@ -103,7 +103,8 @@ VECTOR_SEARCH_IN_DOCUMENT = (
 HYDRATE_PASSAGES = (
     "UNWIND $ids AS pid MATCH (p:Passage {id: pid})-[:PART_OF]->(d:Document) "
     "RETURN p.id AS id, p.name AS context, p.section AS section, p.ordinal AS ordinal, "
-    "p.char_start AS char_start, p.char_end AS char_end, p.text AS text, d AS document")
+    "p.char_start AS char_start, p.char_end AS char_end, p.page AS page, p.text AS text, "
+    "d AS document")
 
 # ---------------------------------------------------------------- dump
 NEIGHBOURHOOD = (

@@ -132,7 +132,8 @@ class Reads:
                 id=pid, document_id=document.id, ordinal=int(row["ordinal"]),
                 section=row["section"],
                 heading_path=tuple(h for h in (row["context"] or "").split(" > ") if h),
-                start=int(row["char_start"]), end=int(row["char_end"]), text=row["text"])
+                start=int(row["char_start"]), end=int(row["char_end"]), text=row["text"],
+                page=row["page"])
             hits.append(SearchHit(len(hits) + 1, score, passage, document,
                                   tuple(entities.get(pid, ()))))
         return hits

@@ -49,18 +49,25 @@ def test_control_characters_are_binary(tmp_path):
         read_source(write(tmp_path, "ctl.txt", bytes(range(1, 9)) * 50), max_bytes=LIMIT)
 
 
-def test_pdf_refused_by_magic(tmp_path):
+def test_broken_pdf_chosen_by_magic_fails_with_reason(tmp_path):
+    # the content, not the .txt name, picks the PDF reader; a broken PDF fails clearly
     with pytest.raises(UnsupportedInputError, match="PDF") as err:
         read_source(write(tmp_path, "report.txt", b"%PDF-1.7\n%\xe2\xe3\n1 0 obj\n"),
                     max_bytes=LIMIT)
-    assert err.value.detail["format"] == "PDF"
+    assert err.value.detail["path"].endswith("report.txt")
 
 
-def test_zip_refused_by_magic(tmp_path):
-    with pytest.raises(UnsupportedInputError, match="ZIP") as err:
+def test_broken_zip_chosen_by_magic_fails_with_reason(tmp_path):
+    with pytest.raises(UnsupportedInputError, match="corrupt or truncated") as err:
         read_source(write(tmp_path, "report.docx", b"PK\x03\x04\x14\x00\x06\x00word/doc"),
                     max_bytes=LIMIT)
-    assert "not supported" in err.value.message
+    assert "report.docx" in err.value.message
+
+
+def test_other_binaries_refused_by_magic(tmp_path):
+    with pytest.raises(UnsupportedInputError, match="PNG image"):
+        read_source(write(tmp_path, "scan.txt", b"\x89PNG\r\n\x1a\n" + bytes(100)),
+                    max_bytes=LIMIT)
 
 
 def test_latin1_decoded_not_mangled(tmp_path):

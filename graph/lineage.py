@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.store import GraphStore, Hop, NodeInfo
-from ontology.errors import InvalidRequestError, UnknownTermError
+from ontology.errors import InvalidRequestError
 from ontology.schema import GraphSchema
 
 MAX_DEPTH = 5
@@ -36,7 +36,7 @@ def traversable(schema: GraphSchema) -> tuple[str, ...]:
 
 def check_types(schema: GraphSchema, types: Iterable[str] | None,
                 default: tuple[str, ...] | None = None) -> tuple[str, ...]:
-    """Upper-cased, de-duplicated, each on the ontology allow-list (else UnknownTermError)."""
+    """Upper-cased, de-duplicated, each on the ontology allow-list (else a 422)."""
     if types is None:
         return default if default is not None else traversable(schema)
     allowed = traversable(schema)
@@ -46,8 +46,8 @@ def check_types(schema: GraphSchema, types: Iterable[str] | None,
         if not name:
             continue
         if name not in allowed:
-            raise UnknownTermError(f"unknown relationship type {raw!r}; allowed: "
-                                   f"{sorted(allowed)}", term=raw)
+            raise InvalidRequestError(f"unknown relationship type {raw!r}; allowed: "
+                                      f"{sorted(allowed)}", term=raw)
         if name not in out:
             out.append(name)
     if not out:

@@ -42,9 +42,11 @@ def parse_types(text: str | None) -> list[str] | None:
     return [t for t in (p.strip() for p in text.split(",")) if t]
 
 
-def _edges(store: GraphStore, hops: Iterable[Hop]) -> list[EdgeOut]:
+def _edges(store: GraphStore, hops: Iterable[Hop], *, passages: bool = True) -> list[EdgeOut]:
+    """Edges with evidence; ``passages`` adds each evidence passage's whole text."""
     hops = list(hops)
-    texts = store.passage_texts(sorted({h.passage_id for h in hops if h.passage_id}))
+    texts = (store.passage_texts(sorted({h.passage_id for h in hops if h.passage_id}))
+             if passages else {})
     return [EdgeOut.of(h, texts) for h in hops]
 
 
@@ -55,7 +57,10 @@ def traversal(store: GraphStore, root: NodeInfo, *, direction: str, depth: int,
 
 def lineage(store: GraphStore, ident: str, *, direction: str = "out", depth: int = 1,
             types: list[str] | None = None, limit: int = 100, offset: int = 0,
+            passages: bool = False,
             default_types: tuple[str, ...] | None = gl.DOCUMENT_TYPES) -> LineageOut:
+    """The lineage graph and flat list; ``passages`` adds whole evidence passages (the
+    evidence words and their span are always there)."""
     gl.check_direction(direction)
     gl.check_depth(depth)
     checked = gl.check_types(default_schema(), types, default_types)
@@ -79,15 +84,15 @@ def lineage(store: GraphStore, ident: str, *, direction: str = "out", depth: int
         root=NodeOut.of(root), direction=direction, depth=depth, types=list(checked),
         total=len(order), limit=limit, offset=offset, truncated=walk.truncated, items=items,
         nodes=[NodeOut.of(walk.nodes[i]) for i in order if i in shown],
-        edges=_edges(store, hops))
+        edges=_edges(store, hops, passages=passages))
 
 
 def neighbors(store: GraphStore, ident: str, *, depth: int = 1,
-              types: list[str] | None = None, limit: int = 100,
-              offset: int = 0) -> LineageOut:
+              types: list[str] | None = None, limit: int = 100, offset: int = 0,
+              passages: bool = False) -> LineageOut:
     """Everything within ``depth`` hops either way (mentions included by default)."""
     return lineage(store, ident, direction="both", depth=depth, types=types, limit=limit,
-                   offset=offset, default_types=None)
+                   offset=offset, passages=passages, default_types=None)
 
 
 def paths(store: GraphStore, source: str, target: str, *, max_depth: int = 3,

@@ -19,6 +19,8 @@ Types = Annotated[str | None, Query(max_length=500, description="comma-separated
                                     "types (CITES,REVISES,...); MENTIONS = document mentions")]
 Limit = Annotated[int, Query(ge=1, le=ops.MAX_PAGE, description="items per page")]
 Offset = Annotated[int, Query(ge=0)]
+Passages = Annotated[bool, Query(description="add each edge's whole evidence passage "
+                                             "(the evidence words and span are always given)")]
 
 
 def _locked(request: Request) -> Any:
@@ -30,7 +32,7 @@ def _locked(request: Request) -> Any:
 def document_lineage(request: Request, document_id: str,
                      direction: Annotated[str, Query(pattern="^(out|in|both)$")] = "out",
                      depth: Depth = 1, types: Types = None, limit: Limit = 100,
-                     offset: Offset = 0) -> LineageOut:
+                     offset: Offset = 0, passages: Passages = False) -> LineageOut:
     """What a document builds on (out), what builds on it (in), or both; a graph with
     evidence plus a flat list in tree order. Cited documents not ingested yet are
     included with ``ingested: false``."""
@@ -38,17 +40,19 @@ def document_lineage(request: Request, document_id: str,
     with state.lock:
         return ops.lineage(state.kg.store, document_id, direction=direction,
                            depth=depth, types=ops.parse_types(types), limit=limit,
-                           offset=offset)
+                           offset=offset, passages=passages)
 
 
 @router.get("/entities/{entity_id:path}/neighbors", response_model=LineageOut)
 def entity_neighbors(request: Request, entity_id: str, depth: Depth = 1, types: Types = None,
-                     limit: Limit = 100, offset: Offset = 0) -> LineageOut:
+                     limit: Limit = 100, offset: Offset = 0,
+                     passages: Passages = False) -> LineageOut:
     """Nodes within ``depth`` hops of an entity, either direction."""
     state = _locked(request)
     with state.lock:
         return ops.neighbors(state.kg.store, entity_id, depth=depth,
-                             types=ops.parse_types(types), limit=limit, offset=offset)
+                             types=ops.parse_types(types), limit=limit, offset=offset,
+                             passages=passages)
 
 
 @router.get("/resolutions/{resolution_id:path}", response_model=ResolutionOut)

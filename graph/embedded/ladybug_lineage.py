@@ -36,11 +36,15 @@ def neighbours(graph: LadybugGraph, frontier: dict[str, list[str]], *, direction
             pattern = "-[e:{}]->" if direction == "out" else "<-[e:{}]-"
             ends = ("n.id AS source, m.id AS target" if direction == "out"
                     else "m.id AS source, n.id AS target")
+            # one id: a primary-key seek; several: ``IN`` (Ladybug plans UNWIND + seek
+            # followed by an expansion as a scan, slower still)
+            seek, params = (("{id: $id}", {"id": ids[0]}) if len(ids) == 1
+                            else ("", {"ids": ids}))
+            where = "" if seek else "WHERE n.id IN $ids "
             rows += graph._rows(
-                f"MATCH (n:{node}){pattern.format('|'.join(rels))}(m) "
-                f"WHERE n.id IN $ids AND label(m) <> 'Passage' "
+                f"MATCH (n:{node} {seek}){pattern.format('|'.join(rels))}(m) {where}"
                 f"RETURN label(e) AS type, {ends}, e.passage AS passage, {_EDGE}, {_NODE}",
-                {"ids": ids})
+                params)
         if MENTIONS in types and mentions_applies(graph, node, direction):
             if direction == "out":
                 query = ("MATCH (n:Document)<-[:PART_OF]-(p:Passage)-[e:MENTIONS]->(m) "
@@ -53,13 +57,19 @@ def neighbours(graph: LadybugGraph, frontier: dict[str, list[str]], *, direction
                          f"n.id AS target, p.id AS passage, {_EDGE}, {_NODE} "
                          "ORDER BY p.ordinal")
             rows += first_per_pair(graph._rows(query, {"ids": ids}))
-    return [(hop_of(r), node_info(r)) for r in rows]
+    # filtering passages out in Python: ``label(m) <> 'Passage'`` in Cypher costs more
+    # than the whole hop (only ABOUT can reach a passage)
+    return [(hop_of(r), node_info(r)) for r in rows if r["label"] != "Passage"]
 
 
 def nodes(graph: LadybugGraph, ids: list[str]) -> dict[str, NodeInfo]:
-    rows = graph._rows(f"MATCH (m) WHERE m.id IN $ids AND label(m) <> 'Passage' RETURN {_NODE}",
+    """Documents by primary-key seeks first (most look-ups), then one scan for the rest."""
+    rows = graph._rows(f"UNWIND $ids AS x MATCH (m:Document {{id: x}}) RETURN {_NODE}",
                        {"ids": ids})
-    return {r["id"]: node_info(r) for r in rows}
+    rest = sorted(set(ids) - {r["id"] for r in rows})
+    if rest:
+        rows += graph._rows(f"MATCH (m) WHERE m.id IN $ids RETURN {_NODE}", {"ids": rest})
+    return {r["id"]: node_info(r) for r in rows if r["label"] != "Passage"}
 
 
 def find_nodes(graph: LadybugGraph, name: str, *, limit: int) -> list[NodeInfo]:

@@ -58,7 +58,7 @@ def test_lineage_out_walks_citations_to_depth(store: GraphStore) -> None:
     write(store, doc_a(), doc_b(), doc_c())
     one = ops.lineage(store, "C24/10", direction="out", depth=1)
     assert flat(one) == [(0, "C24/10", None), (1, "C23/5", "CITES"), (1, RV, "CITES")]
-    two = ops.lineage(store, "C24/10-E", direction="out", depth=2)  # human form
+    two = ops.lineage(store, "C24/10-E", direction="out", depth=2, passages=True)  # human form
     assert flat(two) == [(0, "C24/10", None), (1, "C23/5", "CITES"), (2, "C22/99", "CITES"),
                          (1, RV, "CITES"), (2, WORK, "VERSION_OF")]
     nodes = {n.id: n for n in two.nodes}

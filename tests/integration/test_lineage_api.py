@@ -18,7 +18,7 @@ def client(kg) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
 
 
 def test_document_lineage_with_slashes_evidence_and_stubs(client) -> None:  # type: ignore[no-untyped-def]
-    r = client.get("/documents/C25/44/lineage", params={"depth": 2})
+    r = client.get("/documents/C25/44/lineage", params={"depth": 2, "passages": True})
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["root"]["id"] == "C25/44" and body["direction"] == "out"
@@ -37,6 +37,8 @@ def test_document_lineage_with_slashes_evidence_and_stubs(client) -> None:  # ty
     # the human form with a language suffix names the same document
     same = client.get("/documents/C25/44-E/lineage", params={"depth": 2}).json()
     assert [i["id"] for i in same["items"]] == [i["id"] for i in body["items"]]
+    assert all(e["evidence"]["passage_text"] is None for e in same["edges"]
+               if e["evidence"])  # whole passages only on request
     # the plain document route is not shadowed
     assert client.get("/documents/C25/44").json()["document"]["id"] == "C25/44"
 

@@ -141,7 +141,7 @@ def _act(store: GraphStore, act: NodeInfo) -> VersionOut:
             out.adopted_at.append(NodeOut.of(node))
         else:
             buckets[hop.type].append(ActLinkOut(node=NodeOut.of(node), relation=hop.type,
-                                                evidence=edges[id(hop)]))
+                                                edge=edges[id(hop)]))
     if out.year is None and out.adopted_at:
         out.year = _year_of(node_of(out.adopted_at[0]))[1]
     return out
@@ -209,7 +209,7 @@ def timeline(store: GraphStore, *, entity: str | None = None, topic: str | None 
         kind = "document" if node.label == "Document" else "event"
         items.append(TimelineItemOut(year=year, date=node.date, kind=kind,
                                      node=NodeOut.of(node), relation=hop.type,
-                                     evidence=edges[id(hop)]))
+                                     edge=edges[id(hop)]))
     items = [i for i in items if (year_from is None or i.year >= year_from)
              and (year_to is None or i.year <= year_to)]
     items.sort(key=lambda i: (i.year, i.date or "", i.kind, i.node.id))

@@ -101,7 +101,7 @@ class PathsOut(BaseModel):
 class ActLinkOut(BaseModel):
     node: NodeOut
     relation: str
-    evidence: EdgeOut
+    edge: EdgeOut = Field(description="the edge, with its evidence")
 
 
 class VersionOut(BaseModel):
@@ -127,7 +127,7 @@ class TimelineItemOut(BaseModel):
     kind: str = Field(description="document | event | version")
     node: NodeOut
     relation: str | None = None
-    evidence: EdgeOut | None = None
+    edge: EdgeOut | None = Field(None, description="the edge, with its evidence")
 
 
 class TimelineOut(BaseModel):

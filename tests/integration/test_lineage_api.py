@@ -104,6 +104,13 @@ def test_timeline_and_neighbors(client) -> None:  # type: ignore[no-untyped-def]
     later = client.get("/timeline", params={"entity": "Resolution 1405", "from": 2025}).json()
     assert [i["node"]["id"] for i in later["items"]] == ["C25/44"]
     assert_problem(client.get("/timeline"), 422)
+    topic = client.get("/timeline", params={"topic": "Digital Skills"}).json()
+    assert topic["subject"]["id"] == "topic/digital-skills"
+    years = [i["year"] for i in topic["items"]]
+    assert years == sorted(years) and years[0] == 2021
+    assert {i["node"]["id"] for i in topic["items"]} >= {"doc/001-ac7a0ac9b0a8bf54", "C25/31"}
+    assert all(i["relation"] == "MENTIONS" and i["edge"]["evidence"]["passage_id"]
+               for i in topic["items"])
     near = client.get("/entities/ICTGC/neighbors").json()
     assert near["root"]["id"] == "body/ictgc"
     assert ("CWG-FHR-20/12", "MENTIONS") in {(i["id"], i["relation"]) for i in near["items"]}

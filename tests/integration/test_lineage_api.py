@@ -39,6 +39,13 @@ def test_document_lineage_with_slashes_evidence_and_stubs(client) -> None:  # ty
     assert [i["id"] for i in same["items"]] == [i["id"] for i in body["items"]]
     assert all(e["evidence"]["passage_text"] is None for e in same["edges"]
                if e["evidence"])  # whole passages only on request
+    # a revision, written with a space, and "Doc." before a symbol
+    rev = client.get("/documents/C23/52 (Rev.1)/lineage", params={"direction": "both"}).json()
+    assert rev["root"]["id"] == "C23/52(Rev.1)" and rev["root"]["ingested"] is False
+    assert ("C23/52", "REVISES", "out") in {(i["id"], i["relation"], i["direction"])
+                                           for i in rev["items"]}
+    cited = client.get("/documents/Doc. C23/52/lineage", params={"direction": "in"}).json()
+    assert {"CWG-FHR-20/12", "C23/52(Rev.1)"} <= {i["id"] for i in cited["items"]}
     # the plain document route is not shadowed
     assert client.get("/documents/C25/44").json()["document"]["id"] == "C25/44"
 

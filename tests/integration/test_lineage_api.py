@@ -111,6 +111,10 @@ def test_timeline_and_neighbors(client) -> None:  # type: ignore[no-untyped-def]
     later = client.get("/timeline", params={"entity": "Resolution 1405", "from": 2025}).json()
     assert [i["node"]["id"] for i in later["items"]] == ["C25/44"]
     assert_problem(client.get("/timeline"), 422)
+    history = client.get("/timeline", params={"entity": "Resolution 71"}).json()
+    assert [(i["year"], i["kind"], i["node"]["id"]) for i in history["items"]][:4] == [
+        (2014, "event", "event/pp-14"), (2014, "version", "resolution/pp-71/rev-busan-2014"),
+        (2022, "event", "event/pp-22"), (2022, "version", "resolution/pp-71/rev-bucharest-2022")]
     topic = client.get("/timeline", params={"topic": "Digital Skills"}).json()
     assert topic["subject"]["id"] == "topic/digital-skills"
     years = [i["year"] for i in topic["items"]]

@@ -39,7 +39,7 @@ test: $(STAMP) $(LINT_STAMP)
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check ontology ingest graph search_api tests
+	$(BIN)/ruff check ontology ingest graph search_api tests bench
 	$(BIN)/mypy
 
 clean:

@@ -100,6 +100,39 @@ class StoreStats:
     relationships: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class NodeInfo:
+    """A node as lineage sees it; document fields are None for other labels.
+
+    ``ingested`` is None for non-documents and False for a document known only
+    because something cites it (not ingested yet)."""
+
+    id: str
+    label: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    ingested: bool | None = None
+    symbol: str | None = None
+    title: str | None = None
+    date: str | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One stored edge with its evidence. ``MENTIONS`` hops run document -> entity (a
+    passage of the document mentions it) and carry that passage as evidence."""
+
+    type: str
+    source: str
+    target: str
+    passage_id: str | None = None
+    evidence: str | None = None
+    span_start: int | None = None
+    span_end: int | None = None
+    confidence: float | None = None
+
+
 class GraphStore(Protocol):
     """Documents, passages (with vectors) and the entity graph, behind one interface."""
 
@@ -145,5 +178,24 @@ class GraphStore(Protocol):
                         ) -> dict[str, tuple[npt.NDArray[np.float32], str]]:
         """Stored vector and index text of committed passages (migration copies them
         between stores without re-embedding)."""
+
+    def passage_texts(self, passage_ids: list[str]) -> dict[str, str]: ...
+
+    # ------------------------------------------------------------ lineage primitives
+    def nodes(self, ids: list[str]) -> dict[str, NodeInfo]:
+        """Non-passage nodes by id (absent ids are left out)."""
+
+    def neighbours(self, frontier: dict[str, list[str]], *, direction: str,
+                   types: tuple[str, ...]) -> list[tuple[Hop, NodeInfo]]:
+        """One hop from ``frontier`` (label -> ids) along ``types`` (ontology relations, or
+        MENTIONS meaning document -> mentioned entity), ``direction`` "out" or "in": each
+        edge with the node at its far end. Callers validate ``types`` (graph.lineage)."""
+
+    def find_nodes(self, name: str, *, limit: int) -> list[NodeInfo]:
+        """Non-passage nodes whose name or one of whose aliases equals ``name``
+        (case-insensitive)."""
+
+    def node_names(self) -> list[tuple[str, str, str]]:
+        """(id, label, name) of every non-passage node: near matches for an unknown id."""
 
     def close(self) -> None: ...

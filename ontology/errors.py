@@ -79,3 +79,9 @@ class InvalidRequestError(CouncilKGError):
     """A request that is well-formed but not acceptable (bad k, empty query...)."""
 
     code = "invalid-request"
+
+
+class AmbiguousError(CouncilKGError):
+    """A name that several nodes answer to; ``candidates`` lists them, nothing is guessed."""
+
+    code = "ambiguous"

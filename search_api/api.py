@@ -26,6 +26,7 @@ from search_api.export import (
     shapes_text,
 )
 from search_api.problems import MEDIA_TYPE, install_problem_handlers
+from search_api.routes_lineage import router as lineage_router
 from search_api.schemas import (
     DocumentDetailOut,
     DocumentListOut,
@@ -43,7 +44,7 @@ from search_api.settings import Settings
 log = logging.getLogger(__name__)
 
 PROBLEMS = {status: {"model": ProblemOut, "content": {MEDIA_TYPE: {}}}
-            for status in (404, 413, 422, 500, 503)}
+            for status in (404, 409, 413, 422, 500, 503)}
 
 
 class AppState:
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
                   description="Knowledge graph and hybrid search over ITU Council documents.",
                   responses=PROBLEMS)  # type: ignore[arg-type]
     install_problem_handlers(app)
+    app.include_router(lineage_router)  # before /documents/{id:path}: matched first
 
     @app.get("/health", response_model=HealthOut, tags=["ops"])
     def health(state: State) -> HealthOut:

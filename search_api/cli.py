@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from graph.search import MAX_K, SearchMode
 from ontology.errors import CouncilKGError, NotFoundError
+from search_api.cli_lineage import register as register_lineage
 from search_api.export import RdfFormat
 from search_api.schemas import (
     DocumentDetailOut,
@@ -415,6 +416,9 @@ def serve(host: Annotated[str | None, typer.Option()] = None,
 
 def main() -> None:
     app()
+
+
+register_lineage(app)
 
 
 if __name__ == "__main__":

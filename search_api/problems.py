@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ontology.errors import (
+    AmbiguousError,
     CouncilKGError,
     EmptyInputError,
     InputTooLargeError,
@@ -27,6 +28,7 @@ MEDIA_TYPE = "application/problem+json"
 #: most specific class first
 STATUS_BY_ERROR: tuple[tuple[type[CouncilKGError], int], ...] = (
     (NotFoundError, 404),
+    (AmbiguousError, 409),
     (InvalidRequestError, 422),
     (InputTooLargeError, 413),
     (EmptyInputError, 422),
@@ -42,9 +44,15 @@ def status_for(exc: CouncilKGError) -> int:
     return 500
 
 
-def problem(status: int, code: str, title: str, detail: str) -> JSONResponse:
-    body = {"type": PROBLEM_TYPE_BASE + code, "title": title, "status": status,
-            "detail": detail}
+#: structured error fields passed on as problem extension members
+EXTENSIONS = ("candidates", "near_matches")
+
+
+def problem(status: int, code: str, title: str, detail: str,
+            extensions: dict[str, object] | None = None) -> JSONResponse:
+    body: dict[str, object] = {"type": PROBLEM_TYPE_BASE + code, "title": title,
+                               "status": status, "detail": detail}
+    body.update(extensions or {})
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
 
 
@@ -54,7 +62,8 @@ def install_problem_handlers(app: FastAPI) -> None:
         status = status_for(exc)
         if status >= 500:
             log.error("request failed: %s", exc.message)
-        return problem(status, exc.code, type(exc).__name__, exc.message)
+        extra = {k: exc.detail[k] for k in EXTENSIONS if k in exc.detail}
+        return problem(status, exc.code, type(exc).__name__, exc.message, extra)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

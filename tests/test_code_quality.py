@@ -1,4 +1,5 @@
-"""ruff and mypy (strict) over the four packages: the style the team agreed on is enforced."""
+"""ruff (packages, tests, benchmarks) and mypy (strict, the four packages): the style the team
+agreed on is enforced."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ BIN = Path(sys.executable).parent
 
 def test_ruff_clean() -> None:
     result = subprocess.run([str(BIN / "ruff"), "check", "ontology", "ingest", "graph",
-                             "search_api", "tests"], cwd=REPO, capture_output=True, text=True)
+                             "search_api", "tests", "bench"], cwd=REPO, capture_output=True,
+                            text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

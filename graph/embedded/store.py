@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from graph.embedded import ladybug_lineage
 from graph.embedded.ladybug_graph import LadybugGraph
 from graph.embedded.lance_passages import LancePassages
 from graph.search import SearchMode, SearchRequest, fuse
@@ -23,8 +24,10 @@ from graph.store import (
     EdgeData,
     EntityView,
     GraphDump,
+    Hop,
     MentionView,
     NodeData,
+    NodeInfo,
     SearchHit,
     StoreStats,
 )
@@ -182,6 +185,20 @@ class EmbeddedStore:
         return {r["id"]: (np.asarray(r["vector"], dtype=np.float32), r["index_text"] or "")
                 for r in rows if (doc := docs.get(r["document_id"])) is not None
                 and doc.content_hash == r["content_hash"]}
+
+    # ------------------------------------------------------------ lineage primitives
+    def nodes(self, ids: list[str]) -> dict[str, NodeInfo]:
+        return ladybug_lineage.nodes(self.graph, ids)
+
+    def neighbours(self, frontier: dict[str, list[str]], *, direction: str,
+                   types: tuple[str, ...]) -> list[tuple[Hop, NodeInfo]]:
+        return ladybug_lineage.neighbours(self.graph, frontier, direction=direction, types=types)
+
+    def find_nodes(self, name: str, *, limit: int) -> list[NodeInfo]:
+        return ladybug_lineage.find_nodes(self.graph, name, limit=limit)
+
+    def node_names(self) -> list[tuple[str, str, str]]:
+        return ladybug_lineage.node_names(self.graph)
 
     def stats(self) -> StoreStats:
         nodes, rels = self.graph.counts()

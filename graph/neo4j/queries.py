@@ -251,3 +251,69 @@ def entity_names(label: str, schema: GraphSchema | None = None) -> str:
     """Every node of ``label`` with its name and aliases (the question lexicon)."""
     return (f"MATCH (n:{_label(label, schema)}) "
             "RETURN n.id AS id, n.name AS name, n.alt_label AS alt ORDER BY id")
+
+
+# ---------------------------------------------------------------- lineage
+_LINEAGE_NODE = ("labels(m)[0] AS label, m.id AS id, m.name AS name, m.alt_label AS alt, "
+                 "m.ingested AS ingested, m.symbol AS symbol, m.title AS title, "
+                 "m.date AS date, m.year AS year")
+_LINEAGE_EDGE = ("e.text AS evidence, e.span_start AS span_start, e.span_end AS span_end, "
+                 "e.confidence AS confidence")
+#: document -> entity mentioned by one of its passages, in passage order
+MENTIONS_OUT = (
+    "MATCH (n:Document) WHERE n.id IN $ids "
+    "MATCH (n)<-[:PART_OF]-(p:Passage)-[e:MENTIONS]->(m) "
+    "RETURN 'MENTIONS' AS type, n.id AS source, m.id AS target, p.id AS passage, "
+    f"{_LINEAGE_EDGE}, {_LINEAGE_NODE} ORDER BY p.ordinal")
+NODE_NAMES = ("MATCH (m) WHERE NOT m:Passage "
+              "RETURN m.id AS id, labels(m)[0] AS label, m.name AS name ORDER BY id")
+
+
+def _relations(rels: tuple[str, ...], schema: GraphSchema | None) -> str:
+    if not rels:
+        raise ValueError("at least one relationship type is needed")
+    return "|".join(_relation(rel, schema) for rel in rels)
+
+
+def lineage_out(label: str, rels: tuple[str, ...], schema: GraphSchema | None = None) -> str:
+    """One hop along ``rels`` from the ``$ids`` nodes of ``label``."""
+    return (f"MATCH (n:{_label(label, schema)}) WHERE n.id IN $ids "
+            f"MATCH (n)-[e:{_relations(rels, schema)}]->(m) WHERE NOT m:Passage "
+            "RETURN type(e) AS type, n.id AS source, m.id AS target, e.passage AS passage, "
+            f"{_LINEAGE_EDGE}, {_LINEAGE_NODE}")
+
+
+def lineage_in(label: str, rels: tuple[str, ...], schema: GraphSchema | None = None) -> str:
+    """One hop backwards along ``rels`` into the ``$ids`` nodes of ``label``."""
+    return (f"MATCH (n:{_label(label, schema)}) WHERE n.id IN $ids "
+            f"MATCH (n)<-[e:{_relations(rels, schema)}]-(m) WHERE NOT m:Passage "
+            "RETURN type(e) AS type, m.id AS source, n.id AS target, e.passage AS passage, "
+            f"{_LINEAGE_EDGE}, {_LINEAGE_NODE}")
+
+
+def mentions_in(label: str, schema: GraphSchema | None = None) -> str:
+    """Documents whose passages mention the ``$ids`` nodes of ``label``, in passage order."""
+    return (f"MATCH (n:{_label(label, schema)}) WHERE n.id IN $ids "
+            "MATCH (m:Document)<-[:PART_OF]-(p:Passage)-[e:MENTIONS]->(n) "
+            "RETURN 'MENTIONS' AS type, m.id AS source, n.id AS target, p.id AS passage, "
+            f"{_LINEAGE_EDGE}, {_LINEAGE_NODE} ORDER BY p.ordinal")
+
+
+def nodes_by_id(labels: tuple[str, ...], schema: GraphSchema | None = None) -> str:
+    """The ``$ids`` nodes under any of ``labels``: one index seek per label."""
+    if not labels:
+        raise ValueError("nodes_by_id needs at least one label")
+    return " UNION ALL ".join(
+        f"MATCH (m:{_label(label, schema)}) WHERE m.id IN $ids RETURN {_LINEAGE_NODE}"
+        for label in labels)
+
+
+def nodes_by_name(labels: tuple[str, ...], schema: GraphSchema | None = None) -> str:
+    """Nodes whose name matches ``$name`` or whose alias list matches ``$aliases``
+    (case-insensitive regular expressions built by the caller: see ``name_patterns``)."""
+    if not labels:
+        raise ValueError("nodes_by_name needs at least one label")
+    return " UNION ALL ".join(
+        f"MATCH (m:{_label(label, schema)}) WHERE m.name =~ $name OR m.alt_label =~ $aliases "
+        f"RETURN {_LINEAGE_NODE}" for label in labels)
+

@@ -22,6 +22,7 @@ from graph.neo4j import plan
 from graph.neo4j import queries as q
 from graph.neo4j.config import Neo4jConfig
 from graph.neo4j.connect import check_version, open_driver, translate
+from graph.neo4j.lineage_reads import LineageReads
 from graph.neo4j.reads import Reads
 from graph.search import SearchMode, SearchRequest, fuse
 from graph.store import SearchHit, StoreStats
@@ -36,7 +37,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class Neo4jStore(Reads):
+class Neo4jStore(Reads, LineageReads):
     backend = "neo4j"
 
     def __init__(self, config: Neo4jConfig, *, dimension: int,

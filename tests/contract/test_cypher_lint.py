@@ -43,6 +43,7 @@ def builder_arguments() -> dict[str, list[Any]]:
         "labels": [tuple(label for label in schema.nodes if label != "Passage"),
                    ("Document",)],
         "dimension": [8, 384, 1536],
+        "rels": [tuple(r for r in schema.relations if r != "PART_OF")],
     }
 
 

@@ -1,0 +1,90 @@
+"""Read-only lineage routes: an APIRouter that ``create_app`` includes before the
+``/documents/{id:path}`` and ``/entities/{id:path}`` routes, so ``C23/52/lineage``
+reaches lineage and not the document ``C23/52/lineage``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from graph.lineage import MAX_DEPTH
+from search_api import lineage as ops
+from search_api.schemas_lineage import LineageOut, PathsOut, ResolutionOut, TimelineOut
+
+router = APIRouter(tags=["lineage"])
+
+Depth = Annotated[int, Query(ge=1, le=MAX_DEPTH, description=f"hops, 1..{MAX_DEPTH}")]
+Types = Annotated[str | None, Query(max_length=500, description="comma-separated relation "
+                                    "types (CITES,REVISES,...); MENTIONS = document mentions")]
+Limit = Annotated[int, Query(ge=1, le=ops.MAX_PAGE, description="items per page")]
+Offset = Annotated[int, Query(ge=0)]
+Passages = Annotated[bool, Query(description="add each edge's whole evidence passage "
+                                             "(the evidence words and span are always given)")]
+
+
+def _locked(request: Request) -> Any:
+    """The app's state (service + lock: the embedded graph connection is not thread-safe)."""
+    return request.app.state.councilkg
+
+
+@router.get("/documents/{document_id:path}/lineage", response_model=LineageOut)
+def document_lineage(request: Request, document_id: str,
+                     direction: Annotated[str, Query(pattern="^(out|in|both)$")] = "out",
+                     depth: Depth = 1, types: Types = None, limit: Limit = 100,
+                     offset: Offset = 0, passages: Passages = False) -> LineageOut:
+    """What a document builds on (out), what builds on it (in), or both; a graph with
+    evidence plus a flat list in tree order. Cited documents not ingested yet are
+    included with ``ingested: false``."""
+    state = _locked(request)
+    with state.lock:
+        return ops.lineage(state.kg.store, document_id, direction=direction,
+                           depth=depth, types=ops.parse_types(types), limit=limit,
+                           offset=offset, passages=passages)
+
+
+@router.get("/entities/{entity_id:path}/neighbors", response_model=LineageOut)
+def entity_neighbors(request: Request, entity_id: str, depth: Depth = 1, types: Types = None,
+                     limit: Limit = 100, offset: Offset = 0,
+                     passages: Passages = False) -> LineageOut:
+    """Nodes within ``depth`` hops of an entity, either direction."""
+    state = _locked(request)
+    with state.lock:
+        return ops.neighbors(state.kg.store, entity_id, depth=depth,
+                             types=ops.parse_types(types), limit=limit, offset=offset,
+                             passages=passages)
+
+
+@router.get("/resolutions/{resolution_id:path}", response_model=ResolutionOut)
+def resolution(request: Request, resolution_id: str) -> ResolutionOut:
+    """A resolution: its versions in order and who cites, reports on or implements each."""
+    state = _locked(request)
+    with state.lock:
+        return ops.resolution(state.kg.store, resolution_id)
+
+
+@router.get("/paths", response_model=PathsOut)
+def paths(request: Request,
+          source: Annotated[str, Query(alias="from", min_length=1, max_length=200)],
+          target: Annotated[str, Query(alias="to", min_length=1, max_length=200)],
+          max_depth: Depth = 3, types: Types = None,
+          limit: Annotated[int, Query(ge=1, le=50)] = 10) -> PathsOut:
+    """Shortest paths between two nodes with each edge's evidence; empty if none."""
+    state = _locked(request)
+    with state.lock:
+        return ops.paths(state.kg.store, source, target, max_depth=max_depth,
+                         types=ops.parse_types(types), limit=limit)
+
+
+@router.get("/timeline", response_model=TimelineOut)
+def timeline(request: Request,
+             entity: Annotated[str | None, Query(max_length=200)] = None,
+             topic: Annotated[str | None, Query(max_length=200)] = None,
+             year_from: Annotated[int | None, Query(alias="from", ge=1865, le=2200)] = None,
+             year_to: Annotated[int | None, Query(alias="to", ge=1865, le=2200)] = None,
+             ) -> TimelineOut:
+    """Dated documents and events about an entity or a topic, in order."""
+    state = _locked(request)
+    with state.lock:
+        return ops.timeline(state.kg.store, entity=entity, topic=topic, year_from=year_from,
+                            year_to=year_to)

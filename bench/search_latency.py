@@ -145,10 +145,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--passage-vectors", choices=["model", "hash"], default="model")
+    parser.add_argument("--no-ingest", action="store_true",
+                        help="serve --store as it is (built by an earlier run)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    ingest(args.store, args.corpus, args.documents, args.paragraphs, args.passage_vectors)
+    if not args.no_ingest:
+        ingest(args.store, args.corpus, args.documents, args.paragraphs, args.passage_vectors)
 
     env = {**os.environ, "COUNCILKG_STORE": str(args.store), "COUNCILKG_LOG_LEVEL": "warning"}
     server = subprocess.Popen([sys.executable, "-m", "search_api.cli", "serve", "--port",

@@ -18,6 +18,7 @@ import numpy.typing as npt
 from graph.embedded import ladybug_lineage
 from graph.embedded.ladybug_graph import LadybugGraph
 from graph.embedded.lance_passages import LancePassages
+from graph.embedded.search_maps import SearchMaps
 from graph.search import SearchMode, SearchRequest, fuse
 from graph.store import (
     DocumentView,
@@ -55,7 +56,14 @@ class EmbeddedStore:
         path.mkdir(parents=True, exist_ok=True)
         self.graph = LadybugGraph(path / "graph.lbug", schema or default_schema())
         self.passages = LancePassages(path / "passages.lance", dimension)
+        self._maps: SearchMaps | None = None
         self.recover()
+
+    @property
+    def maps(self) -> SearchMaps:
+        if self._maps is None:
+            self._maps = SearchMaps(self.graph)
+        return self._maps
 
     def recover(self) -> int:
         """Drop passage rows that no graph commit marker vouches for: rows of an ingest
@@ -80,6 +88,7 @@ class EmbeddedStore:
                        index_texts: list[str]) -> None:
         doc = parsed.document
         check_terms(self.graph.schema, parsed)  # before anything is written
+        self._maps = None
         self.passages.replace_document(parsed, vectors, index_texts)
         try:
             self.graph.write(parsed)
@@ -89,6 +98,7 @@ class EmbeddedStore:
         self.passages.delete_stale(doc.id, doc.content_hash or "")
 
     def delete_document(self, document_id: str) -> bool:
+        self._maps = None
         deleted = self.graph.delete(document_id)
         if deleted:
             self.passages.delete_document(document_id)
@@ -138,14 +148,14 @@ class EmbeddedStore:
             for r in found:
                 rows.setdefault(r["id"], r)
             dense = [(r["id"], 1.0 - float(r.get("_distance", 1.0))) for r in found]
+        maps = self.maps
         ranked = fuse(request, bm25, dense, lambda ids: {
-            pid: [e.id for e in refs] for pid, refs in self.graph.mentioned(ids).items()})
-        docs = self.graph.documents({rows[pid]["document_id"] for pid, _ in ranked})
+            pid: [e.id for e in maps.mentions.get(pid, ())] for pid in ids})
+        docs = maps.documents_of({rows[pid]["document_id"] for pid, _ in ranked})
         committed = [(pid, score) for pid, score in ranked
                      if (doc := docs.get(rows[pid]["document_id"])) is not None
                      and doc.content_hash == rows[pid]["content_hash"]][: request.k]
-        entities = self.graph.mentioned([pid for pid, _ in committed])
-        pages = self.graph.passage_pages([pid for pid, _ in committed])
+        entities, pages = maps.mentions, maps.pages
         return [SearchHit(rank, score, _passage(rows[pid], pages.get(pid)),
                           docs[rows[pid]["document_id"]], tuple(entities.get(pid, ())))
                 for rank, (pid, score) in enumerate(committed, start=1)]

@@ -107,3 +107,20 @@ def test_search_serves_only_the_current_version(corpus: GraphStore) -> None:
     assert "C23/5#1" not in ids
     dense = [pid for pid, _ in ask(corpus, "x", SearchMode.DENSE, axis((3, 1.0)), k=10)]
     assert "C23/5#1" not in dense and len(dense) == 4
+
+
+def test_search_follows_writes_and_deletes_made_after_a_search(corpus: GraphStore) -> None:
+    """Stores may cache what search needs (the embedded one does): writes must show."""
+    before = [pid for pid, _ in ask(corpus, "accessibility meetings", SearchMode.BM25)]
+    assert "C23/5#1" in before
+    write(corpus, doc_b("hash-b2", version=2))
+    after = [pid for pid, _ in ask(corpus, "accessibility meetings", SearchMode.BM25)]
+    assert "C23/5#1" not in after
+    # the new version is served at once (a stale commit marker would hide it)
+    assert ask(corpus, "equality strategy", SearchMode.BM25)[0][0] == "C23/5#0"
+    hit = corpus.search(SearchRequest("equality strategy", k=1, mode=SearchMode.BM25), None)[0]
+    assert hit.document.content_hash == "hash-b2" and hit.entities == ()
+    assert ask(corpus, "budget", SearchMode.BM25)[0][0] == "C24/10#1"
+    assert corpus.delete_document("C24/10")
+    assert all(not pid.startswith("C24/10#")
+               for pid, _ in ask(corpus, "budget cybersecurity", SearchMode.BM25))

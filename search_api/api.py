@@ -25,6 +25,7 @@ from search_api.export import (
     serialize,
     shapes_text,
 )
+from search_api.identifiers import canonical_document_id
 from search_api.problems import MEDIA_TYPE, install_problem_handlers
 from search_api.routes_lineage import router as lineage_router
 from search_api.schemas import (
@@ -38,7 +39,7 @@ from search_api.schemas import (
     SearchOut,
     StatsOut,
 )
-from search_api.service import CouncilKG, canonical_document_id
+from search_api.service import CouncilKG
 from search_api.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -18,6 +18,7 @@ from graph.search import MAX_K, SearchMode
 from ontology.errors import CouncilKGError, NotFoundError
 from search_api.cli_lineage import register as register_lineage
 from search_api.export import RdfFormat
+from search_api.identifiers import canonical_document_id
 from search_api.schemas import (
     DocumentDetailOut,
     DocumentListOut,
@@ -28,7 +29,7 @@ from search_api.schemas import (
     SearchOut,
     StatsOut,
 )
-from search_api.service import CouncilKG, IngestOutcome, canonical_document_id, expand_paths
+from search_api.service import CouncilKG, IngestOutcome, expand_paths
 from search_api.settings import Settings
 
 log = logging.getLogger("councilkg")

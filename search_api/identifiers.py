@@ -28,14 +28,17 @@ def _resolver() -> Resolver:
     return Resolver()
 
 
+def canonical_document_id(text: str) -> str:
+    """'C23/52-E' and 'Doc. C23/52' mean C23/52; anything else is taken as an id."""
+    cleaned = text.strip().removeprefix("Doc.").removeprefix("Document").strip()
+    symbol = parse_symbol(cleaned)
+    return symbol.canonical if symbol else text.strip()
+
+
 def candidate_ids(text: str) -> list[str]:
     """Ids the extractor would give ``text``, most specific first."""
     cleaned = " ".join(text.split())
-    out = [cleaned]
-    bare = cleaned.removeprefix("Doc.").removeprefix("Document").strip()
-    symbol = parse_symbol(bare)
-    if symbol is not None:
-        out.append(symbol.canonical)
+    out = [cleaned, canonical_document_id(cleaned)]
     acts = list(find_acts(cleaned))
     if len(acts) == 1 and acts[0].text.strip() == cleaned:
         act = acts[0]

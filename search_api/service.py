@@ -13,9 +13,9 @@ from graph.store import GraphStore, SearchHit
 from ingest.embedding import CachedEmbedder, Embedder, SentenceTransformerEmbedder, Vectors
 from ingest.pipeline import DocumentParser
 from ingest.questions import QuestionAnalysis, QuestionAnalyzer
-from ingest.symbols import parse_symbol
 from ontology.errors import CouncilKGError
 from ontology.records import ParsedDocument
+from search_api.identifiers import canonical_document_id
 from search_api.ingest_log import Failure, IngestLog
 from search_api.settings import Settings
 
@@ -64,13 +64,6 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
                     yield child
         else:
             yield path
-
-
-def canonical_document_id(text: str) -> str:
-    """'C23/52-E' and 'Doc. C23/52' mean C23/52; anything else is taken as an id."""
-    cleaned = text.strip().removeprefix("Doc.").removeprefix("Document").strip()
-    symbol = parse_symbol(cleaned)
-    return symbol.canonical if symbol else text.strip()
 
 
 class CouncilKG:

@@ -62,6 +62,16 @@ class SearchRequest:
     def keyword_query(self) -> str:
         return " ".join((self.query, *self.expansions))
 
+    @property
+    def candidate_limit(self) -> int:
+        """How many candidates each retriever returns before fusion."""
+        return max(self.fusion.candidates, self.k * 2)
+
+    def check_vector(self, query_vector: object | None) -> None:
+        """Dense and hybrid modes need the query vector (the caller embeds the query)."""
+        if self.mode is not SearchMode.BM25 and query_vector is None:
+            raise InvalidRequestError(f"{self.mode.value} search needs a query vector")
+
     def __post_init__(self) -> None:
         if not self.query or not self.query.strip():
             raise InvalidRequestError("query must not be empty", field="q")

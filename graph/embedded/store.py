@@ -33,7 +33,7 @@ from graph.store import (
     StoreStats,
 )
 from graph.terms import check_terms
-from ontology.errors import InvalidRequestError, NotFoundError
+from ontology.errors import NotFoundError
 from ontology.records import DocumentRecord, EntityRecord, ParsedDocument, PassageRecord
 from ontology.schema import GraphSchema, default_schema
 
@@ -131,10 +131,8 @@ class EmbeddedStore:
 
     def search(self, request: SearchRequest,
                query_vector: npt.NDArray[np.float32] | None) -> list[SearchHit]:
-        mode = request.mode
-        if mode is not SearchMode.BM25 and query_vector is None:
-            raise InvalidRequestError(f"{mode.value} search needs a query vector")
-        limit = max(request.fusion.candidates, request.k * 2)
+        request.check_vector(query_vector)
+        mode, limit = request.mode, request.candidate_limit
         rows: dict[str, dict[str, Any]] = {}
         bm25: list[tuple[str, float]] = []
         dense: list[tuple[str, float]] = []

@@ -146,10 +146,8 @@ class Neo4jStore(Reads, LineageReads):
     # ------------------------------------------------------------ search
     def search(self, request: SearchRequest,
                query_vector: npt.NDArray[np.float32] | None) -> list[SearchHit]:
-        mode = request.mode
-        if mode is not SearchMode.BM25 and query_vector is None:
-            raise InvalidRequestError(f"{mode.value} search needs a query vector")
-        limit = max(request.fusion.candidates, request.k * 2)
+        request.check_vector(query_vector)
+        mode, limit = request.mode, request.candidate_limit
         filters = plan.filter_params(request.filters)
 
         def work(tx: ManagedTransaction) -> list[SearchHit]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from graph.store import EntityRef, Link, SearchHit
 from ingest.questions import QuestionEntity
@@ -72,9 +73,11 @@ class Answer:
 
 def answer(kg: CouncilKG, question: str, *, k: int = 5) -> Answer:
     analysis = kg.analyze(question)
-    request = kg.request(question, k=k)
-    hits = kg.search(request)
-    passages = tuple(_answer_passages(kg, question, hits))
+    request = kg.request(question, k=k, analysis=analysis)
+    vector = kg.query_vector(request)
+    assert vector is not None  # the default (hybrid) mode embeds the question
+    hits = kg.store.search(request, vector)
+    passages = tuple(_answer_passages(kg, vector, hits))
     entities = tuple(_entity_facts(kg, e) for e in analysis.entities)
     related: dict[str, DocumentRecord] = {}
     for hit in hits:
@@ -87,16 +90,18 @@ def answer(kg: CouncilKG, question: str, *, k: int = 5) -> Answer:
     return Answer(question, passages, entities, tuple(related.values())[:10])
 
 
-def _answer_passages(kg: CouncilKG, question: str,
+def _answer_passages(kg: CouncilKG, question_vector: npt.NDArray[np.float32],
                      hits: list[SearchHit]) -> list[AnswerPassage]:
+    """Each hit with its sentence closest to the question (the query's own vector)."""
     spans = [split_sentences(hit.passage.text) or [(0, len(hit.passage.text))] for hit in hits]
     texts = [hit.passage.text[s:e] for hit, found in zip(hits, spans, strict=True)
              for s, e in found]
     if not texts:
         return []
-    vectors = kg.embedder_for_queries.embed([question, *texts])
+    vectors = kg.embedder_for_queries.embed(texts)
     vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
-    scores = vectors[1:] @ vectors[0]
+    query = question_vector / max(float(np.linalg.norm(question_vector)), 1e-9)
+    scores = vectors @ query
     out, offset = [], 0
     for hit, found in zip(hits, spans, strict=True):
         best = int(np.argmax(scores[offset:offset + len(found)]))

@@ -156,13 +156,15 @@ class CouncilKG:
 
     def request(self, query: str, *, k: int = 10, mode: str | SearchMode = SearchMode.HYBRID,
                 document: str | None = None, year_from: int | None = None,
-                year_to: int | None = None, understand: bool = True) -> SearchRequest:
+                year_to: int | None = None, understand: bool = True,
+                analysis: QuestionAnalysis | None = None) -> SearchRequest:
         """A search request; ``understand`` adds what question analysis finds (entity ids
-        and acronym <-> long form expansions)."""
+        and acronym <-> long form expansions); pass ``analysis`` when already done."""
         filters = SearchFilters(
             document=canonical_document_id(document) if document else None,
             year_from=year_from, year_to=year_to)
-        analysis = self.analyze(query) if understand and query.strip() else None
+        if analysis is None and understand and query.strip():
+            analysis = self.analyze(query)
         return SearchRequest(query=query, k=k, mode=SearchMode(mode), filters=filters,
                              fusion=self.settings.fusion(),
                              expansions=analysis.expansions if analysis else (),

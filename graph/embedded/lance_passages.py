@@ -169,29 +169,25 @@ class LancePassages:
             self._cache = DenseMatrix.load(self._table, version, self._COLUMNS)
         return self._cache if len(self._cache) else None
 
-    def rows(self, passage_ids: list[str]) -> list[dict[str, Any]]:
-        """Rows of these ids, every stored version (the caller keeps the committed one)."""
+    def _by_ids(self, passage_ids: list[str], columns: list[str],
+                limit: int) -> list[dict[str, Any]]:
         if not passage_ids:
             return []
         ids = ", ".join(_quote(p) for p in passage_ids)
         rows: list[dict[str, Any]] = self._table.search().where(f"id IN ({ids})") \
-            .select(self._COLUMNS).limit(len(passage_ids) * 2 + 10).to_list()
+            .select(columns).limit(limit).to_list()
         return rows
 
+    def rows(self, passage_ids: list[str]) -> list[dict[str, Any]]:
+        """Rows of these ids, every stored version (the caller keeps the committed one)."""
+        return self._by_ids(passage_ids, self._COLUMNS, len(passage_ids) * 2 + 10)
+
     def texts(self, passage_ids: list[str]) -> dict[str, str]:
-        if not passage_ids:
-            return {}
-        ids = ", ".join(_quote(p) for p in passage_ids)
-        rows = self._table.search().where(f"id IN ({ids})").select(["id", "text"]) \
-            .limit(len(passage_ids)).to_list()
-        return {r["id"]: r["text"] for r in rows}
+        return {r["id"]: r["text"]
+                for r in self._by_ids(passage_ids, ["id", "text"], len(passage_ids))}
 
     def vectors(self, passage_ids: list[str]) -> list[dict[str, Any]]:
         """Rows with vector and index text (every stored version: the caller filters)."""
-        if not passage_ids:
-            return []
-        ids = ", ".join(_quote(p) for p in passage_ids)
-        rows: list[dict[str, Any]] = self._table.search().where(f"id IN ({ids})") \
-            .select(["id", "document_id", "content_hash", "index_text", "vector"]) \
-            .limit(len(passage_ids) * 2 + 10).to_list()
-        return rows
+        return self._by_ids(passage_ids,
+                            ["id", "document_id", "content_hash", "index_text", "vector"],
+                            len(passage_ids) * 2 + 10)

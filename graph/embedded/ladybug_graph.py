@@ -35,10 +35,6 @@ def _cast(expr: str, python_type: type) -> str:
     return f"CAST({expr} AS {_DDL_TYPES[python_type]})"
 
 
-def _ids(ids: list[str] | None) -> dict[str, Any]:
-    return {} if ids is None else {"ids": ids}
-
-
 def document_from_row(row: dict[str, Any]) -> DocumentRecord:
     fields: dict[str, Any] = {k: row.get(k) for k in _DOC_FIELDS if k != "ingested"}
     return DocumentRecord(**fields, ingested=bool(row.get("ingested")))
@@ -263,23 +259,19 @@ class LadybugGraph:
                          {"id": doc_id})
         return int(rows[0][0])
 
-    def passage_pages(self, passage_ids: list[str] | None) -> dict[str, int]:
-        """Pages of these passages (of every passage with None)."""
-        where = "p.id IN $ids AND " if passage_ids is not None else ""
-        rows = self._run(f"MATCH (p:Passage) WHERE {where}p.page IS NOT NULL "
-                         "RETURN p.id, p.page", _ids(passage_ids))
+    def all_pages(self) -> dict[str, int]:
+        """The page of every passage that has one (search holds them in memory)."""
+        rows = self._run("MATCH (p:Passage) WHERE p.page IS NOT NULL RETURN p.id, p.page")
         return {pid: int(page) for pid, page in rows}
 
     def all_documents(self) -> dict[str, DocumentRecord]:
         return {r["d"]["id"]: document_from_row(r["d"])
                 for r in self._rows("MATCH (d:Document) RETURN d")}
 
-    def mentioned(self, passage_ids: list[str] | None) -> dict[str, list[EntityRef]]:
-        """Entities each passage mentions (every passage's with None)."""
-        where = "WHERE p.id IN $ids " if passage_ids is not None else ""
-        rows = self._run(f"MATCH (p:Passage)-[:MENTIONS]->(e) {where}"
-                         "RETURN p.id, label(e), e.id, e.name ORDER BY e.id",
-                         _ids(passage_ids))
+    def all_mentions(self) -> dict[str, list[EntityRef]]:
+        """The entities every passage mentions (search holds them in memory)."""
+        rows = self._run("MATCH (p:Passage)-[:MENTIONS]->(e) "
+                         "RETURN p.id, label(e), e.id, e.name ORDER BY e.id")
         out: dict[str, list[EntityRef]] = defaultdict(list)
         for pid, label, eid, name in rows:
             out[pid].append(EntityRef(eid, label, name or eid))

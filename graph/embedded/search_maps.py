@@ -17,8 +17,8 @@ from ontology.records import DocumentRecord
 class SearchMaps:
     def __init__(self, graph: LadybugGraph) -> None:
         self.documents: dict[str, DocumentRecord] = graph.all_documents()
-        self.mentions: dict[str, list[EntityRef]] = dict(graph.mentioned(None))
-        self.pages: dict[str, int] = graph.passage_pages(None)
+        self.mentions: dict[str, list[EntityRef]] = dict(graph.all_mentions())
+        self.pages: dict[str, int] = graph.all_pages()
 
     def documents_of(self, ids: set[str]) -> dict[str, DocumentRecord]:
         return {i: doc for i in ids if (doc := self.documents.get(i)) is not None}

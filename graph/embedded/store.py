@@ -161,11 +161,11 @@ class EmbeddedStore:
     def get_passages(self, passage_ids: list[str]
                      ) -> dict[str, tuple[PassageRecord, DocumentRecord]]:
         rows = self.passages.rows(passage_ids)
-        docs = self.graph.documents({r["document_id"] for r in rows})
-        committed = [(r, doc) for r in rows if (doc := docs.get(r["document_id"])) is not None
-                     and doc.content_hash == r["content_hash"]]
-        pages = self.graph.passage_pages([r["id"] for r, _ in committed])
-        return {r["id"]: (_passage(r, pages.get(r["id"])), doc) for r, doc in committed}
+        maps = self.maps  # the commit markers and pages search uses, already in memory
+        docs = maps.documents_of({r["document_id"] for r in rows})
+        return {r["id"]: (_passage(r, maps.pages.get(r["id"])), doc) for r in rows
+                if (doc := docs.get(r["document_id"])) is not None
+                and doc.content_hash == r["content_hash"]}
 
     def dump(self, document_id: str | None = None) -> GraphDump:
         ids = None

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ontology.errors import InvalidRequestError
+from ontology.records import AccessLevel
 
 MAX_K = 100
 MAX_QUERY_CHARS = 2000
@@ -24,9 +25,18 @@ class SearchMode(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class SearchFilters:
+    """Candidates are filtered by these *before* each retriever's top-k, so a filtered-out
+    passage never takes the place of one the caller may see. ``clearance`` is the caller's:
+    public (the fail-safe default) keeps passages of public documents only."""
+
     document: str | None = None  # document id/symbol
     year_from: int | None = None
     year_to: int | None = None
+    clearance: AccessLevel = AccessLevel.PUBLIC
+
+    @property
+    def public_only(self) -> bool:
+        return self.clearance is not AccessLevel.RESTRICTED
 
 
 @dataclass(frozen=True, slots=True)

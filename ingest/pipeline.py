@@ -93,6 +93,7 @@ class DocumentParser:
             summary=meta.summary,
             action_required=meta.action_required,
             action_type=action_type(meta.action_required),
+            access_level=meta.access_level or "public",
         )
         spans = split_passages(blocks, target_words=self.options.target_words,
                                max_words=self.options.max_words)

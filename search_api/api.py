@@ -13,9 +13,12 @@ from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.responses import Response
 
 from graph.search import MAX_K, MAX_QUERY_CHARS, SearchMode
+from graph.store import GraphStore
 from ontology.errors import NotFoundError
+from ontology.records import AccessLevel
 from search_api.answer_schemas import AskOut
 from search_api.answering import answer
+from search_api.auth import Caller, authenticate
 from search_api.export import (
     MEDIA_TYPES,
     RdfFormat,
@@ -26,7 +29,9 @@ from search_api.export import (
     shapes_text,
 )
 from search_api.identifiers import canonical_document_id
+from search_api.keys import KEYS_FILE, KeyStore, Principal
 from search_api.problems import MEDIA_TYPE, install_problem_handlers
+from search_api.routes_documents import router as documents_router
 from search_api.routes_lineage import router as lineage_router
 from search_api.schemas import (
     DocumentDetailOut,
@@ -45,7 +50,7 @@ from search_api.settings import Settings
 log = logging.getLogger(__name__)
 
 PROBLEMS = {status: {"model": ProblemOut, "content": {MEDIA_TYPE: {}}}
-            for status in (404, 409, 413, 422, 500, 503)}
+            for status in (401, 403, 404, 409, 413, 422, 500, 503)}
 
 
 class AppState:
@@ -54,6 +59,10 @@ class AppState:
     def __init__(self, kg: CouncilKG) -> None:
         self.kg = kg
         self.lock = threading.Lock()
+
+    def store(self, principal: Principal) -> GraphStore:
+        """The store as this caller sees it (call with the lock held)."""
+        return self.kg.store_for(principal.clearance)
 
 
 def get_state(request: Request) -> AppState:
@@ -82,28 +91,38 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
         owned = kg is None
         service = kg or CouncilKG.open(settings or Settings())
         app.state.councilkg = AppState(service)
+        app.state.keys = KeyStore(service.settings.store / KEYS_FILE)
+        app.state.public_read = service.settings.public_read
+        if service.settings.public_read:
+            log.warning("public-read mode: callers without a key read public documents")
         try:
             yield
         finally:
+            app.state.keys.close()
             if owned:
                 service.close()
 
     app = FastAPI(title="councilkg", version="0.1.0", lifespan=lifespan,
-                  description="Knowledge graph and hybrid search over ITU Council documents.",
-                  responses=PROBLEMS)  # type: ignore[arg-type]
+                  description="Knowledge graph and hybrid search over ITU Council documents. "
+                              "Every route but /health needs an API key (README, Access).",
+                  responses=PROBLEMS,  # type: ignore[arg-type]
+                  dependencies=[Depends(authenticate)])
     install_problem_handlers(app)
     app.include_router(lineage_router)  # before /documents/{id:path}: matched first
+    app.include_router(documents_router)
 
-    @app.get("/health", response_model=HealthOut, tags=["ops"])
+    @app.get("/health", response_model=HealthOut, tags=["ops"],
+             openapi_extra={"security": []})
     def health(state: State) -> HealthOut:
+        """Liveness, without a key; the count is of public documents only."""
         with state.lock:
-            stats = state.kg.store.stats()
+            stats = state.kg.store_for(AccessLevel.PUBLIC).stats()
         return HealthOut(status="ok", backend=stats.backend, model=state.kg.embedder.name,
                          documents=stats.documents)
 
     @app.get("/search", response_model=SearchOut, tags=["search"])
     def search(
-        state: State,
+        state: State, caller: Caller,
         q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS,
                                 description="question or keywords")],
         k: Annotated[int, Query(ge=1, le=MAX_K, description="number of hits")] = 10,
@@ -115,15 +134,16 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
     ) -> SearchOut:
         with state.lock:  # question analysis may read the store (its entity lexicon)
             request = state.kg.request(q, k=k, mode=mode, document=document,
-                                       year_from=year_from, year_to=year_to)
+                                       year_from=year_from, year_to=year_to,
+                                       clearance=caller.clearance)
         vector = state.kg.query_vector(request)
         with state.lock:
-            hits = state.kg.store.search(request, vector)
+            hits = state.store(caller).search(request, vector)
         return SearchOut.of(q, mode.value, hits)
 
     @app.get("/ask", response_model=AskOut, tags=["search"])
     def ask(
-        state: State,
+        state: State, caller: Caller,
         q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS,
                                 description="a question in your own words")],
         k: Annotated[int, Query(ge=1, le=20, description="number of answer passages")] = 5,
@@ -131,38 +151,30 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
         """The passages that answer (with the answering sentence), the graph facts about the
         entities the question names, and related documents, each statement with a citation."""
         with state.lock:
-            return AskOut.of(answer(state.kg, q, k=k))
+            return AskOut.of(answer(state.kg, q, k=k, clearance=caller.clearance))
 
     @app.get("/documents", response_model=DocumentListOut, tags=["graph"])
-    def documents(state: State, limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    def documents(state: State, caller: Caller,
+                  limit: Annotated[int, Query(ge=1, le=500)] = 100,
                   offset: Annotated[int, Query(ge=0)] = 0) -> DocumentListOut:
         with state.lock:
-            docs = state.kg.store.list_documents(limit=limit, offset=offset)
+            docs = state.store(caller).list_documents(limit=limit, offset=offset)
         return DocumentListOut(documents=[DocumentOut.of(d) for d in docs], limit=limit,
                                offset=offset)
 
     @app.get("/documents/{document_id:path}", response_model=DocumentDetailOut, tags=["graph"])
-    def document(state: State, document_id: str) -> DocumentDetailOut:
+    def document(state: State, caller: Caller, document_id: str) -> DocumentDetailOut:
         ident = canonical_document_id(document_id)
         with state.lock:
-            view = state.kg.store.get_document(ident)
+            view = state.store(caller).get_document(ident)
         if view is None:
             raise NotFoundError(f"no document {document_id!r}", id=document_id)
         return DocumentDetailOut.of(view)
 
-    @app.delete("/documents/{document_id:path}", status_code=204, tags=["graph"])
-    def delete_document(state: State, document_id: str) -> Response:
-        """Delete a document, its passages and what only it derived (cited documents stay)."""
-        with state.lock:
-            deleted = state.kg.delete(document_id)
-        if not deleted:
-            raise NotFoundError(f"no ingested document {document_id!r}", id=document_id)
-        return Response(status_code=204)
-
     @app.get("/entities/{entity_id:path}", response_model=EntityDetailOut, tags=["graph"])
-    def entity(state: State, entity_id: str) -> EntityDetailOut:
+    def entity(state: State, caller: Caller, entity_id: str) -> EntityDetailOut:
         with state.lock:
-            view = state.kg.store.get_entity(entity_id)
+            view = state.store(caller).get_entity(entity_id)
         if view is None:
             raise NotFoundError(f"no entity {entity_id!r}", id=entity_id)
         return EntityDetailOut.of(view)
@@ -189,19 +201,22 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
 
     @app.get("/export", tags=["linked data"], response_class=Response,
              responses={200: {"content": {m: {} for m in MEDIA_TYPES.values()}}})
-    def export(state: State, format: RdfFormat = RdfFormat.TURTLE,
+    def export(state: State, caller: Caller, format: RdfFormat = RdfFormat.TURTLE,
                document: Annotated[str | None, Query(max_length=200)] = None) -> Response:
         """The whole graph, or one document's neighbourhood, as RDF."""
         ident = canonical_document_id(document) if document else None
         with state.lock:
-            graph = export_graph(state.kg.store, document_id=ident,
+            graph = export_graph(state.store(caller), document_id=ident,
                                  base=state.kg.settings.iri_base)
         return Response(serialize(graph, format), media_type=MEDIA_TYPES[format])
 
     @app.get("/stats", response_model=StatsOut, tags=["ops"])
-    def stats(state: State) -> StatsOut:
+    def stats(state: State, caller: Caller) -> StatsOut:
+        """Counts of what this caller may see; failed inputs (file names and reasons) are
+        listed to keys with restricted clearance only."""
+        full = caller.clearance is AccessLevel.RESTRICTED
         with state.lock:
-            return StatsOut.of(state.kg.store.stats(),
-                               [FailureOut(**asdict(f)) for f in state.kg.failures()])
+            failures = [FailureOut(**asdict(f)) for f in state.kg.failures()] if full else []
+            return StatsOut.of(state.store(caller).stats(), failures)
 
     return app

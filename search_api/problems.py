@@ -11,11 +11,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ontology.errors import (
     AmbiguousError,
+    AuthenticationError,
     CouncilKGError,
     EmptyInputError,
+    IngestError,
     InputTooLargeError,
     InvalidRequestError,
     NotFoundError,
+    PermissionDeniedError,
     StoreUnavailableError,
     UnsupportedInputError,
 )
@@ -27,12 +30,15 @@ MEDIA_TYPE = "application/problem+json"
 
 #: most specific class first
 STATUS_BY_ERROR: tuple[tuple[type[CouncilKGError], int], ...] = (
+    (AuthenticationError, 401),
+    (PermissionDeniedError, 403),
     (NotFoundError, 404),
     (AmbiguousError, 409),
     (InvalidRequestError, 422),
     (InputTooLargeError, 413),
     (EmptyInputError, 422),
     (UnsupportedInputError, 415),
+    (IngestError, 422),  # any other input that could not be ingested, with the reason
     (StoreUnavailableError, 503),
 )
 
@@ -48,12 +54,17 @@ def status_for(exc: CouncilKGError) -> int:
 EXTENSIONS = ("candidates", "near_matches")
 
 
+#: RFC 9110: a 401 names the scheme the client should use
+CHALLENGE = {"WWW-Authenticate": 'Bearer realm="councilkg"'}
+
+
 def problem(status: int, code: str, title: str, detail: str,
             extensions: dict[str, object] | None = None) -> JSONResponse:
     body: dict[str, object] = {"type": PROBLEM_TYPE_BASE + code, "title": title,
                                "status": status, "detail": detail}
     body.update(extensions or {})
-    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE,
+                        headers=CHALLENGE if status == 401 else None)
 
 
 def install_problem_handlers(app: FastAPI) -> None:

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 _DDL_TYPES = {str: "STRING", int: "INT64", bool: "BOOLEAN", float: "DOUBLE"}
 _DOC_FIELDS = ("id", "symbol", "title", "date", "year", "language", "source", "content_hash",
-               "summary", "action_required", "action_type", "ingested")
+               "summary", "action_required", "action_type", "ingested", "access_level")
 #: relationship types whose edges are "document content", replaced on re-ingest
 _OUTGOING_FROM_DOCUMENT = ("CITES", "REVISES")
 
@@ -248,8 +248,11 @@ class LadybugGraph:
         rows = self._rows("MATCH (d:Document) WHERE d.id IN $ids RETURN d", {"ids": list(ids)})
         return {r["d"]["id"]: document_from_row(r["d"]) for r in rows}
 
-    def list_documents(self, *, limit: int, offset: int) -> list[DocumentRecord]:
-        rows = self._rows("MATCH (d:Document) WHERE d.ingested = true RETURN d "
+    def list_documents(self, *, limit: int, offset: int,
+                       public_only: bool = False) -> list[DocumentRecord]:
+        visible = " AND (d.access_level IS NULL OR d.access_level = 'public')" \
+            if public_only else ""
+        rows = self._rows(f"MATCH (d:Document) WHERE d.ingested = true{visible} RETURN d "
                           "ORDER BY d.id SKIP $offset LIMIT $limit",
                           {"offset": offset, "limit": limit})
         return [document_from_row(r["d"]) for r in rows]

@@ -163,9 +163,12 @@ class PublicView:
         s = self.inner.stats()
         hidden = self.index.hidden_nodes
         masked, restricted = len(self.index.masked), len(self.index.restricted)
+        # hidden documents are the restricted ones not cited publicly plus cited-only stubs
+        # that only restricted documents cite; masked ones count as cited-only
+        hidden_stubs = hidden.get("Document", 0) - (restricted - masked)
         return StoreStats(
             backend=s.backend, documents=s.documents - restricted,
-            cited_only_documents=s.cited_only_documents + masked,
+            cited_only_documents=s.cited_only_documents - hidden_stubs + masked,
             passages=s.passages - hidden.get("Passage", 0),
             nodes={k: v - hidden.get(k, 0) for k, v in s.nodes.items()},
             relationships={k: v - self.index.hidden_edges.get(k, 0)

@@ -62,7 +62,7 @@ LABELS_IN_USE = "CALL db.labels() YIELD label RETURN collect(label) AS labels"
 # ---------------------------------------------------------------- reads
 DOCUMENTS_BY_ID = "MATCH (d:Document) WHERE d.id IN $ids RETURN d"
 LIST_DOCUMENTS = ("MATCH (d:Document) WHERE d.ingested = true "
-                  "AND coalesce(d.access_level, 'public') IN $levels "
+                  "AND (d.access_level IS NULL OR d.access_level IN $levels) "
                   "RETURN d ORDER BY d.id SKIP $offset LIMIT $limit")
 PASSAGE_COUNT = "MATCH (p:Passage)-[:PART_OF]->(:Document {id: $id}) RETURN count(p) AS n"
 MENTIONED = ("MATCH (p:Passage)-[:MENTIONS]->(e) WHERE p.id IN $ids "
@@ -77,7 +77,7 @@ PASSAGE_VECTORS = ("MATCH (p:Passage) WHERE p.id IN $ids "
 _FILTER = ("($document IS NULL OR d.id = $document) "
            "AND ($year_from IS NULL OR d.year >= $year_from) "
            "AND ($year_to IS NULL OR d.year <= $year_to) "
-           "AND coalesce(d.access_level, 'public') IN $levels")
+           "AND (d.access_level IS NULL OR d.access_level IN $levels)")
 #: full-text results stream lazily, so filtering before LIMIT is exact
 FULLTEXT_SEARCH = (
     "CALL db.index.fulltext.queryNodes($index, $terms) YIELD node, score "
@@ -97,7 +97,7 @@ VECTOR_SEARCH_IN_DOCUMENT = (
     "WHERE node.embedding IS NOT NULL "
     "AND ($year_from IS NULL OR d.year >= $year_from) "
     "AND ($year_to IS NULL OR d.year <= $year_to) "
-    "AND coalesce(d.access_level, 'public') IN $levels "
+    "AND (d.access_level IS NULL OR d.access_level IN $levels) "
     "WITH node, reduce(s = 0.0, i IN range(0, size($vector) - 1) "
     "| s + node.embedding[i] * $vector[i]) AS dot, "
     "reduce(s = 0.0, x IN node.embedding | s + x * x) AS norm2 "

@@ -34,3 +34,16 @@ def corpus_kg(tmp_path_factory, embedder) -> Iterator[tuple[CouncilKG, list[Inge
 @pytest.fixture(scope="session")
 def kg(corpus_kg) -> CouncilKG:  # type: ignore[no-untyped-def]
     return corpus_kg[0]
+
+
+def authorized(kg: CouncilKG, *, scope: str = "write", clearance: str = "restricted"):  # type: ignore[no-untyped-def]
+    """A client of the real app that sends a real key (created in the store's key file)."""
+    from fastapi.testclient import TestClient
+
+    from search_api.api import create_app
+    from search_api.keys import KEYS_FILE, KeyStore
+
+    keys = KeyStore(kg.settings.store / KEYS_FILE)
+    _, key = keys.create(scope=scope, clearance=clearance, name="tests")
+    keys.close()
+    return TestClient(create_app(kg=kg), headers={"X-API-Key": key})

@@ -11,6 +11,7 @@ from dataclasses import replace
 import pytest
 
 from graph import access
+from graph.migration import migrate
 from graph.search import FusionConfig, SearchFilters, SearchMode, SearchRequest
 from graph.store import GraphStore
 from graph.visible import PublicView
@@ -110,3 +111,11 @@ def test_changing_only_the_level_is_a_change(corpus: GraphStore) -> None:
     assert corpus.access_index().restricted == frozenset()
     write(corpus, classified(doc_b(), AccessLevel.RESTRICTED))
     assert hits(corpus, "gender", SearchMode.DENSE, AccessLevel.PUBLIC, k=1) != ["C23/5#0"]
+
+
+def test_migration_keeps_the_classification(embedded_source: GraphStore,
+                                            store: GraphStore) -> None:
+    write(embedded_source, doc_a(), classified(doc_b(), AccessLevel.RESTRICTED), doc_c())
+    migrate(embedded_source, store)
+    assert store.access_index().restricted == {"C23/5"}
+    assert hits(store, "gender", SearchMode.DENSE, AccessLevel.PUBLIC, k=1) != ["C23/5#0"]

@@ -9,6 +9,7 @@ marker). Readers only serve passage rows whose hash equals the marker.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,13 @@ from graph.store import (
 )
 from graph.terms import check_terms
 from ontology.errors import NotFoundError
-from ontology.records import DocumentRecord, EntityRecord, ParsedDocument, PassageRecord
+from ontology.records import (
+    AccessLevel,
+    DocumentRecord,
+    EntityRecord,
+    ParsedDocument,
+    PassageRecord,
+)
 from ontology.schema import GraphSchema, default_schema
 
 log = logging.getLogger(__name__)
@@ -140,13 +147,17 @@ class EmbeddedStore:
         rows: dict[str, dict[str, Any]] = {}
         bm25: list[tuple[str, float]] = []
         dense: list[tuple[str, float]] = []
+        filters = request.filters
+        if filters.public_only and not self.restricted_documents():
+            # nothing to hide: spare LanceDB the prefilter (the marker check below stays)
+            filters = replace(filters, clearance=AccessLevel.RESTRICTED)
         if mode in (SearchMode.BM25, SearchMode.HYBRID):
-            found = self.passages.bm25(request.keyword_query, limit, request.filters)
+            found = self.passages.bm25(request.keyword_query, limit, filters)
             rows.update((r["id"], r) for r in found)
             bm25 = [(r["id"], float(r.get("_score", 0.0))) for r in found]
         if mode in (SearchMode.DENSE, SearchMode.HYBRID):
             assert query_vector is not None
-            found = self.passages.dense(query_vector, limit, request.filters)
+            found = self.passages.dense(query_vector, limit, filters)
             for r in found:
                 rows.setdefault(r["id"], r)
             dense = [(r["id"], 1.0 - float(r.get("_distance", 1.0))) for r in found]

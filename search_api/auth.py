@@ -10,9 +10,9 @@ the routes that change the store (403 for a read key).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from ontology.errors import AuthenticationError, PermissionDeniedError
@@ -70,6 +70,23 @@ def require_write(request: Request) -> Principal:
         raise PermissionDeniedError("this operation needs a key with write scope",
                                     scope=principal.scope.value)
     return principal
+
+
+def document_exemptions(app: FastAPI) -> None:
+    """The app-wide dependency marks every operation as secured in the OpenAPI document;
+    the exempt ones are not."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = generate()
+            for path in PUBLIC_ROUTES:
+                for operation in schema.get("paths", {}).get(path, {}).values():
+                    operation.pop("security", None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 Caller = Annotated[Principal, Depends(principal_of)]

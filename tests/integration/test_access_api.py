@@ -69,6 +69,9 @@ def test_every_route_but_the_exempt_ones_needs_a_key(client: TestClient) -> None
             assert "councilkg keys create" in body["detail"]
             checked += 1
     assert checked >= 15
+    paths = client.get("/openapi.json").json()["paths"]  # the spec says the same
+    assert "security" not in paths["/health"]["get"]
+    assert {"HTTPBearer": []} in paths["/search"]["get"]["security"]
 
 
 def test_both_headers_carry_a_key_and_the_principal_is_on_the_request(

@@ -81,15 +81,15 @@ def compute(store: GraphStore) -> AccessIndex:
     facts = store.document_facts(sorted(restricted))
     labels = {e.source: e.source_label for e in facts} | {e.target: e.target_label for e in facts}
     candidates = {n for n, label in labels.items() if label != "Passage"} | restricted
-    mentions: set[tuple[str, str]] = set()
+    mentioned: set[str] = set()  # by a passage of a public document
     edges = {(e.type, e.source, e.target): e for e in facts}
     todo, seen = set(candidates), set[str]()
     for _ in range(MAX_ROUNDS):
         if not todo:
             break
-        found, rows = store.node_evidence(sorted(todo))
+        found, rows = store.node_evidence(sorted(todo), sorted(restricted))
         seen |= todo
-        mentions.update(found)
+        mentioned |= found
         fresh: set[str] = set()
         for e in rows:
             edges.setdefault((e.type, e.source, e.target), e)
@@ -102,7 +102,7 @@ def compute(store: GraphStore) -> AccessIndex:
     nodes = store.nodes(sorted(n for n in candidates if labels.get(n) == "Document"))
     public_docs = {i for i, n in nodes.items() if n.ingested and i not in restricted}
     probe = AccessIndex(restricted=restricted)
-    visible = set(public_docs) | {node for node, doc in mentions if doc not in restricted}
+    visible = public_docs | mentioned
     loose: list[EdgeRow] = []
     for e in edges.values():
         source = probe.evidence(e)

@@ -224,10 +224,10 @@ class GraphStore(Protocol):
         """Every edge the ingest of these documents wrote: their passages' PART_OF and
         MENTIONS, relations evidenced by their passages, their evidence-less out-edges."""
 
-    def node_evidence(self, node_ids: list[str]
-                      ) -> tuple[list[tuple[str, str]], list[EdgeRow]]:
-        """For these nodes: (node, document) for each document a passage of which mentions
-        the node, and every other edge touching them (PART_OF and MENTIONS aside)."""
+    def node_evidence(self, node_ids: list[str], restricted: list[str]
+                      ) -> tuple[set[str], list[EdgeRow]]:
+        """For these nodes: those a passage of a document outside ``restricted`` mentions,
+        and every other edge touching them (PART_OF and MENTIONS aside)."""
 
     def access_index(self) -> AccessIndex:
         """What a caller without clearance may not see (``graph.access.compute``)."""

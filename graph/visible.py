@@ -223,9 +223,9 @@ class PublicView:
     def document_facts(self, document_ids: list[str]) -> list[EdgeRow]:
         return []
 
-    def node_evidence(self, node_ids: list[str]
-                      ) -> tuple[list[tuple[str, str]], list[EdgeRow]]:
-        return [], []
+    def node_evidence(self, node_ids: list[str], restricted: list[str]
+                      ) -> tuple[set[str], list[EdgeRow]]:
+        return set(), []
 
     # ------------------------------------------------------------ no writes through a view
     def write_document(self, parsed: ParsedDocument, vectors: npt.NDArray[np.float32],

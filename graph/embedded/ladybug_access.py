@@ -27,21 +27,26 @@ def document_facts(graph: LadybugGraph, document_ids: list[str]) -> list[EdgeRow
                                        "WHERE d.id IN $ids RETURN p.id, d.id",
                                        {"ids": document_ids})]
     passages = [e.source for e in rows]
-    if passages:
-        rows += _edges(graph, f"MATCH (a)-[e]->(b) WHERE e.passage IN $passages {_EDGE}",
-                       {"passages": passages})
+    rows += _edges(graph, "MATCH (d:Document)<-[:PART_OF]-(a:Passage)-[e:MENTIONS]->(b) "
+                   f"WHERE d.id IN $ids {_EDGE}", {"ids": document_ids})
+    relations = [r for r in graph.schema.relations if r not in ("MENTIONS", "PART_OF")]
+    if passages and relations:
+        # relation tables only: scanning MENTIONS (the largest) by property costs seconds
+        rows += _edges(graph, f"MATCH (a)-[e:{'|'.join(relations)}]->(b) "
+                       f"WHERE e.passage IN $passages {_EDGE}", {"passages": passages})
     rows += _edges(graph, "MATCH (a:Document)-[e]->(b) WHERE a.id IN $ids "
                    f"AND e.passage IS NULL {_EDGE}", {"ids": document_ids})
     return rows
 
 
-def node_evidence(graph: LadybugGraph, node_ids: list[str]
-                  ) -> tuple[list[tuple[str, str]], list[EdgeRow]]:
+def node_evidence(graph: LadybugGraph, node_ids: list[str], restricted: list[str]
+                  ) -> tuple[set[str], list[EdgeRow]]:
     if not node_ids:
-        return [], []
-    mentions = [(r[0], r[1]) for r in graph._run(
+        return set(), []
+    mentions = {r[0] for r in graph._run(
         "MATCH (d:Document)<-[:PART_OF]-(p:Passage)-[:MENTIONS]->(n) WHERE n.id IN $ids "
-        "RETURN DISTINCT n.id, d.id", {"ids": node_ids})]
+        "AND NOT d.id IN $restricted RETURN DISTINCT n.id",
+        {"ids": node_ids, "restricted": restricted})}
     rows = _edges(graph, f"MATCH (a)-[e]->(b) WHERE a.id IN $ids AND {_NOT_BOOKKEEPING} {_EDGE}",
                   {"ids": node_ids})
     rows += _edges(graph, f"MATCH (a)-[e]->(b) WHERE b.id IN $ids AND {_NOT_BOOKKEEPING} "

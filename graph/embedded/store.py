@@ -235,9 +235,9 @@ class EmbeddedStore:
     def document_facts(self, document_ids: list[str]) -> list[EdgeRow]:
         return ladybug_access.document_facts(self.graph, document_ids)
 
-    def node_evidence(self, node_ids: list[str]
-                      ) -> tuple[list[tuple[str, str]], list[EdgeRow]]:
-        return ladybug_access.node_evidence(self.graph, node_ids)
+    def node_evidence(self, node_ids: list[str], restricted: list[str]
+                      ) -> tuple[set[str], list[EdgeRow]]:
+        return ladybug_access.node_evidence(self.graph, node_ids, restricted)
 
     def access_index(self) -> access.AccessIndex:
         """Cached until this store writes (Ladybug admits no other writer meanwhile)."""

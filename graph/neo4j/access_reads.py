@@ -33,17 +33,17 @@ class AccessReads:
 
     def document_facts(self, document_ids: list[str]) -> list[EdgeRow]:
         def work(tx: ManagedTransaction) -> list[EdgeRow]:
-            return [_edge(r) for statement in (q.FACTS_PART_OF, q.FACTS_EVIDENCED,
-                                               q.FACTS_UNEVIDENCED)
+            return [_edge(r) for statement in (q.FACTS_PART_OF, q.FACTS_MENTIONS,
+                                               q.FACTS_EVIDENCED, q.FACTS_UNEVIDENCED)
                     for r in tx.run(statement, ids=document_ids)]
 
         return self._read(work, "reading restricted documents' facts")
 
-    def node_evidence(self, node_ids: list[str]
-                      ) -> tuple[list[tuple[str, str]], list[EdgeRow]]:
-        def work(tx: ManagedTransaction) -> tuple[list[tuple[str, str]], list[EdgeRow]]:
-            mentions = [(r["node"], r["document"])
-                        for r in tx.run(q.MENTIONING_DOCUMENTS, ids=node_ids)]
+    def node_evidence(self, node_ids: list[str], restricted: list[str]
+                      ) -> tuple[set[str], list[EdgeRow]]:
+        def work(tx: ManagedTransaction) -> tuple[set[str], list[EdgeRow]]:
+            mentions = {r["node"] for r in tx.run(q.PUBLICLY_MENTIONED, ids=node_ids,
+                                                  restricted=restricted)}
             rows = [_edge(r) for statement in (q.EDGES_FROM_NODES, q.EDGES_TO_NODES)
                     for r in tx.run(statement, ids=node_ids)]
             return mentions, list({(e.type, e.source, e.target): e for e in rows}.values())

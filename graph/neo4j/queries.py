@@ -341,14 +341,18 @@ RESTRICTED_DOCUMENTS = ("MATCH (d:Document) WHERE d.ingested = true "
                         "AND d.access_level = 'restricted' RETURN d.id AS id ORDER BY id")
 FACTS_PART_OF = ("MATCH (a:Passage)-[e:PART_OF]->(b:Document) WHERE b.id IN $ids "
                  + _ACCESS_EDGE)
-#: every edge whose evidence passage belongs to these documents (MENTIONS included)
+FACTS_MENTIONS = ("MATCH (d:Document)<-[:PART_OF]-(a:Passage)-[e:MENTIONS]->(b) "
+                  "WHERE d.id IN $ids " + _ACCESS_EDGE)
+#: every relation whose evidence passage belongs to these documents
 FACTS_EVIDENCED = ("MATCH (p:Passage)-[:PART_OF]->(d:Document) WHERE d.id IN $ids "
                    "WITH collect(p.id) AS passages "
-                   "MATCH (a)-[e]->(b) WHERE e.passage IN passages " + _ACCESS_EDGE)
+                   "MATCH (a)-[e]->(b) WHERE NOT type(e) IN ['MENTIONS', 'PART_OF'] "
+                   "AND e.passage IN passages " + _ACCESS_EDGE)
 FACTS_UNEVIDENCED = ("MATCH (a:Document)-[e]->(b) WHERE a.id IN $ids AND e.passage IS NULL "
                      + _ACCESS_EDGE)
-MENTIONING_DOCUMENTS = ("MATCH (d:Document)<-[:PART_OF]-(:Passage)-[:MENTIONS]->(n) "
-                        "WHERE n.id IN $ids RETURN DISTINCT n.id AS node, d.id AS document")
+PUBLICLY_MENTIONED = ("MATCH (d:Document)<-[:PART_OF]-(:Passage)-[:MENTIONS]->(n) "
+                      "WHERE n.id IN $ids AND NOT d.id IN $restricted "
+                      "RETURN DISTINCT n.id AS node")
 EDGES_FROM_NODES = ("MATCH (a)-[e]->(b) WHERE a.id IN $ids "
                     "AND NOT type(e) IN ['MENTIONS', 'PART_OF'] " + _ACCESS_EDGE)
 EDGES_TO_NODES = ("MATCH (a)-[e]->(b) WHERE b.id IN $ids "

@@ -27,6 +27,18 @@ class SearchFilters:
     document: str | None = None  # document id/symbol
     year_from: int | None = None
     year_to: int | None = None
+    body: str | None = None  # id of the body documents are submitted to (body/council)
+    document_type: str | None = None  # CouncilDocument | Report | InformationDocument
+
+    def on_documents(self) -> bool:
+        """Whether a filter reads document metadata beyond id and year (a store then
+        narrows the candidate documents before retrieval)."""
+        return self.body is not None or self.document_type is not None
+
+    def admits(self, body: str | None, document_type: str | None) -> bool:
+        """Whether a document with this body and type passes the metadata filters."""
+        return ((self.body is None or body == self.body)
+                and (self.document_type is None or document_type == self.document_type))
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.cleaning import CleanedText, Line, clean
+from ingest.document_kind import addressed_body, document_type
 from ingest.extraction import Extractor
 from ingest.loading import read_source
 from ingest.metadata import action_type, detect_metadata
@@ -81,6 +82,7 @@ class DocumentParser:
         blocks = classify_lines(cleaned.lines)
         meta = detect_metadata(blocks, cleaned)
         doc_id = meta.symbol.canonical if meta.symbol else fallback_id
+        body = addressed_body(meta.symbol, meta.action_required)
         document = DocumentRecord(
             id=doc_id,
             symbol=meta.symbol.canonical if meta.symbol else None,
@@ -93,6 +95,8 @@ class DocumentParser:
             summary=meta.summary,
             action_required=meta.action_required,
             action_type=action_type(meta.action_required),
+            document_type=document_type(meta.symbol, meta.summary, meta.action_required, body),
+            body=body,
         )
         spans = split_passages(blocks, target_words=self.options.target_words,
                                max_words=self.options.max_words)

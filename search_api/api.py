@@ -25,6 +25,7 @@ from search_api.export import (
     serialize,
     shapes_text,
 )
+from search_api.facets import FacetsOut, check_document_type, facets
 from search_api.identifiers import canonical_document_id
 from search_api.problems import MEDIA_TYPE, install_problem_handlers
 from search_api.routes_lineage import router as lineage_router
@@ -112,10 +113,15 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
                                               description="only this document")] = None,
         year_from: Annotated[int | None, Query(ge=1865, le=2200)] = None,
         year_to: Annotated[int | None, Query(ge=1865, le=2200)] = None,
+        body: Annotated[str | None, Query(max_length=200, description="only documents "
+                                          "submitted to this body (see /facets)")] = None,
+        document_type: Annotated[str | None, Query(max_length=100, description="only this "
+                                                   "kind of document (see /facets)")] = None,
     ) -> SearchOut:
         with state.lock:  # question analysis may read the store (its entity lexicon)
             request = state.kg.request(q, k=k, mode=mode, document=document,
-                                       year_from=year_from, year_to=year_to)
+                                       year_from=year_from, year_to=year_to, body=body,
+                                       document_type=check_document_type(document_type))
         vector = state.kg.query_vector(request)
         with state.lock:
             hits = state.kg.store.search(request, vector)
@@ -197,6 +203,13 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
             graph = export_graph(state.kg.store, document_id=ident,
                                  base=state.kg.settings.iri_base)
         return Response(serialize(graph, format), media_type=MEDIA_TYPES[format])
+
+    @app.get("/facets", response_model=FacetsOut, tags=["search"])
+    def search_facets(state: State) -> FacetsOut:
+        """The years, bodies and document types of the ingested documents, with counts:
+        the values the /search filters can take."""
+        with state.lock:
+            return facets(state.kg.store)
 
     @app.get("/stats", response_model=StatsOut, tags=["ops"])
     def stats(state: State) -> StatsOut:

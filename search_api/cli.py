@@ -18,6 +18,7 @@ from graph.search import MAX_K, SearchMode
 from ontology.errors import CouncilKGError, NotFoundError
 from search_api.cli_lineage import register as register_lineage
 from search_api.export import RdfFormat
+from search_api.facets import check_document_type
 from search_api.identifiers import canonical_document_id
 from search_api.schemas import (
     DocumentDetailOut,
@@ -125,11 +126,16 @@ def search(query: Annotated[str, typer.Argument(help="question or keywords")],
            document: Annotated[str | None, typer.Option(help="only this document")] = None,
            year_from: Annotated[int | None, typer.Option()] = None,
            year_to: Annotated[int | None, typer.Option()] = None,
+           body: Annotated[str | None, typer.Option(help="submitted to this body "
+                                                    "(body/council)")] = None,
+           document_type: Annotated[str | None, typer.Option(
+               "--type", help="CouncilDocument | Report | InformationDocument")] = None,
            store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Hybrid (BM25 + dense) search over passages."""
     with _service(store) as kg:
-        hits = _guard(lambda: kg.search(kg.request(query, k=k, mode=mode, document=document,
-                                                   year_from=year_from, year_to=year_to)))
+        hits = _guard(lambda: kg.search(kg.request(
+            query, k=k, mode=mode, document=document, year_from=year_from, year_to=year_to,
+            body=body, document_type=check_document_type(document_type))))
     out = SearchOut.of(query, mode.value, hits)
     if as_json:
         _print_json(out)

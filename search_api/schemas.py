@@ -21,13 +21,16 @@ class DocumentOut(BaseModel):
     action_type: str | None = Field(None, description="approve | endorse | decide | comment | "
                                                       "note, read from 'Action required'")
     ingested: bool = Field(True, description="false for a document only known from citations")
+    document_type: str | None = Field(None, description="CouncilDocument | Report | "
+                                                        "InformationDocument (ontology class)")
+    body: str | None = Field(None, description="id of the body it is submitted to")
 
     @classmethod
     def of(cls, doc: DocumentRecord) -> DocumentOut:
         return cls(id=doc.id, symbol=doc.symbol, title=doc.title, date=doc.date, year=doc.year,
                    language=doc.language, source=doc.source, summary=doc.summary,
                    action_required=doc.action_required, action_type=doc.action_type,
-                   ingested=doc.ingested)
+                   ingested=doc.ingested, document_type=doc.document_type, body=doc.body)
 
 
 class PassageOut(BaseModel):

@@ -156,13 +156,14 @@ class CouncilKG:
 
     def request(self, query: str, *, k: int = 10, mode: str | SearchMode = SearchMode.HYBRID,
                 document: str | None = None, year_from: int | None = None,
-                year_to: int | None = None, understand: bool = True,
+                year_to: int | None = None, body: str | None = None,
+                document_type: str | None = None, understand: bool = True,
                 analysis: QuestionAnalysis | None = None) -> SearchRequest:
         """A search request; ``understand`` adds what question analysis finds (entity ids
         and acronym <-> long form expansions); pass ``analysis`` when already done."""
         filters = SearchFilters(
             document=canonical_document_id(document) if document else None,
-            year_from=year_from, year_to=year_to)
+            year_from=year_from, year_to=year_to, body=body, document_type=document_type)
         if analysis is None and understand and query.strip():
             analysis = self.analyze(query)
         return SearchRequest(query=query, k=k, mode=SearchMode(mode), filters=filters,

@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 
 _DDL_TYPES = {str: "STRING", int: "INT64", bool: "BOOLEAN", float: "DOUBLE"}
 _DOC_FIELDS = ("id", "symbol", "title", "date", "year", "language", "source", "content_hash",
-               "summary", "action_required", "action_type", "ingested")
+               "summary", "action_required", "action_type", "document_type", "body",
+               "ingested")
 #: relationship types whose edges are "document content", replaced on re-ingest
 _OUTGOING_FROM_DOCUMENT = ("CITES", "REVISES")
 

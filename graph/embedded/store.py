@@ -133,20 +133,24 @@ class EmbeddedStore:
                query_vector: npt.NDArray[np.float32] | None) -> list[SearchHit]:
         request.check_vector(query_vector)
         mode, limit = request.mode, request.candidate_limit
+        maps = self.maps
+        documents = maps.admitted(request.filters)
+        if documents is not None and not documents:
+            return []
         rows: dict[str, dict[str, Any]] = {}
         bm25: list[tuple[str, float]] = []
         dense: list[tuple[str, float]] = []
         if mode in (SearchMode.BM25, SearchMode.HYBRID):
-            found = self.passages.bm25(request.keyword_query, limit, request.filters)
+            found = self.passages.bm25(request.keyword_query, limit, request.filters,
+                                       documents)
             rows.update((r["id"], r) for r in found)
             bm25 = [(r["id"], float(r.get("_score", 0.0))) for r in found]
         if mode in (SearchMode.DENSE, SearchMode.HYBRID):
             assert query_vector is not None
-            found = self.passages.dense(query_vector, limit, request.filters)
+            found = self.passages.dense(query_vector, limit, request.filters, documents)
             for r in found:
                 rows.setdefault(r["id"], r)
             dense = [(r["id"], 1.0 - float(r.get("_distance", 1.0))) for r in found]
-        maps = self.maps
         ranked = fuse(request, bm25, dense, lambda ids: {
             pid: [e.id for e in maps.mentions.get(pid, ())] for pid in ids})
         docs = maps.documents_of({rows[pid]["document_id"] for pid, _ in ranked})

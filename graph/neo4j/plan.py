@@ -34,7 +34,7 @@ MAX_FETCH = 10_000
 MAX_TERMS = 256
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 _DOC_FIELDS = ("symbol", "title", "date", "year", "language", "source", "summary",
-               "action_required")
+               "action_required", "action_type", "document_type", "body")
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,12 +133,13 @@ def lucene_terms(text: str) -> str:
 
 def filter_params(filters: SearchFilters) -> dict[str, Any]:
     return {"document": filters.document, "year_from": filters.year_from,
-            "year_to": filters.year_to}
+            "year_to": filters.year_to, "body": filters.body,
+            "document_type": filters.document_type}
 
 
 def vector_fetch(limit: int, filters: SearchFilters) -> int:
     """How many neighbours to ask the index for: queryNodes applies WHERE after its
-    top-k, so with a year filter we over-fetch to still return ``limit`` hits."""
-    if filters.year_from is None and filters.year_to is None:
+    top-k, so with a year, body or type filter we over-fetch to still return ``limit`` hits."""
+    if filters.year_from is None and filters.year_to is None and not filters.on_documents():
         return limit
     return min(MAX_FETCH, max(limit * OVERFETCH, 100))

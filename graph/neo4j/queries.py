@@ -53,7 +53,8 @@ CITATIONS_OF = "MATCH (:Document {id: $id})<-[:CITES]-(c) RETURN count(c) AS n"
 CLEAR_DOCUMENT = (
     "MATCH (d:Document {id: $id}) SET d.title = NULL, d.date = NULL, d.year = NULL, "
     "d.language = NULL, d.source = NULL, d.content_hash = NULL, d.summary = NULL, "
-    "d.action_required = NULL, d.ingested = false")
+    "d.action_required = NULL, d.action_type = NULL, d.document_type = NULL, d.body = NULL, "
+    "d.ingested = false")
 DELETE_DOCUMENT = "MATCH (d:Document {id: $id}) DETACH DELETE d"
 #: only for the contract tests and a deliberate ``migrate --replace``
 DELETE_EVERYTHING = "MATCH (n) DETACH DELETE n"
@@ -73,9 +74,11 @@ PASSAGE_VECTORS = ("MATCH (p:Passage) WHERE p.id IN $ids "
                    "RETURN p.id AS id, p.embedding AS embedding, p.index_text AS index_text")
 
 # ---------------------------------------------------------------- search
+_META_FILTER = ("AND ($body IS NULL OR d.body = $body) "
+                "AND ($document_type IS NULL OR d.document_type = $document_type)")
 _FILTER = ("($document IS NULL OR d.id = $document) "
            "AND ($year_from IS NULL OR d.year >= $year_from) "
-           "AND ($year_to IS NULL OR d.year <= $year_to)")
+           f"AND ($year_to IS NULL OR d.year <= $year_to) {_META_FILTER}")
 #: full-text results stream lazily, so filtering before LIMIT is exact
 FULLTEXT_SEARCH = (
     "CALL db.index.fulltext.queryNodes($index, $terms) YIELD node, score "
@@ -94,6 +97,7 @@ VECTOR_SEARCH_IN_DOCUMENT = (
     "WHERE node.embedding IS NOT NULL "
     "AND ($year_from IS NULL OR d.year >= $year_from) "
     "AND ($year_to IS NULL OR d.year <= $year_to) "
+    f"{_META_FILTER} "
     "WITH node, reduce(s = 0.0, i IN range(0, size($vector) - 1) "
     "| s + node.embedding[i] * $vector[i]) AS dot, "
     "reduce(s = 0.0, x IN node.embedding | s + x * x) AS norm2 "

@@ -28,6 +28,7 @@ from search_api.export import (
 from search_api.facets import FacetsOut, check_document_type, facets
 from search_api.identifiers import canonical_document_id
 from search_api.problems import MEDIA_TYPE, install_problem_handlers
+from search_api.routes_explorer import install as install_explorer
 from search_api.routes_lineage import router as lineage_router
 from search_api.schemas import (
     DocumentDetailOut,
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
                   responses=PROBLEMS)  # type: ignore[arg-type]
     install_problem_handlers(app)
     app.include_router(lineage_router)  # before /documents/{id:path}: matched first
+    install_explorer(app)  # the page at / and /documents/{id}/passages, also before
 
     @app.get("/health", response_model=HealthOut, tags=["ops"])
     def health(state: State) -> HealthOut:

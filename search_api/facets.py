@@ -46,7 +46,8 @@ def document_kinds() -> dict[str, str]:
     for cls in graph.subjects(URIRef(CKG + "storedAs"), document):
         name = str(cls).removeprefix(CKG)
         label = graph.value(cls, RDFS.label)
-        kinds[name] = str(label) if label else re.sub(r"(?<!^)(?=[A-Z])", " ", name)
+        text = str(label) if label else re.sub(r"(?<!^)(?=[A-Z])", " ", name).lower()
+        kinds[name] = text[:1].upper() + text[1:]
     return dict(sorted(kinds.items()))
 
 

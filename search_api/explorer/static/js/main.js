@@ -46,6 +46,7 @@ async function render() {
   const { path, params } = parse(window.location.hash);
   const decoded = (prefix) => decodeURIComponent(path.slice(prefix.length));
   main.replaceChildren();
+  delete main.dataset.ready;
   status.textContent = "";
   if (params.has("q")) input.value = params.get("q");
   let title = "councilkg explorer";

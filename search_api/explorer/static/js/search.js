@@ -16,23 +16,25 @@ function docTitle(doc) {
     doc.title ? h("span", {}, ` — ${doc.title.length > 140 ? `${doc.title.slice(0, 140)}…` : doc.title}`) : null];
 }
 
-function facetSelect(name, text, values, current, any = "Any") {
+function facetSelect(name, text, values, current, any = "Any", half = false) {
   const id = `f-${name}`;
   const select = h("select", { id, name },
     h("option", { value: "" }, any),
     values.map((v) => h("option", { value: v.value, selected: v.value === current },
       v.documents !== undefined ? `${v.label} (${v.documents})` : v.label)));
-  return h("div", { class: "field" }, h("label", { for: id }, text), select);
+  return h("div", { class: half ? "field half" : "field" }, h("label", { for: id }, text), select);
 }
+
+const FILTERS = ["year_from", "year_to", "body", "document_type", "mode"];
 
 async function filtersForm(params, go) {
   let facets = { years: [], bodies: [], document_types: [] };
   try { facets = await cached("/facets"); } catch { /* filters still work typed by hand */ }
   const modes = [{ value: "bm25", label: "Keywords (BM25)" }, { value: "dense", label: "Meaning (dense)" }];
   const form = h("form", { "aria-label": "Filters" }, h("fieldset", { class: "filters" },
-    h("legend", {}, "Filters"),
-    facetSelect("year_from", "Year from", facets.years, params.get("year_from")),
-    facetSelect("year_to", "Year to", facets.years, params.get("year_to")),
+    h("legend", { class: "sr-only" }, "Filter the passages"),
+    facetSelect("year_from", "Year from", facets.years, params.get("year_from"), "Any", true),
+    facetSelect("year_to", "Year to", facets.years, params.get("year_to"), "Any", true),
     facetSelect("body", "Submitted to", facets.bodies, params.get("body")),
     facetSelect("document_type", "Document type", facets.document_types, params.get("document_type")),
     facetSelect("mode", "Ranking", modes, params.get("mode"), "Hybrid (both)"),
@@ -43,7 +45,10 @@ async function filtersForm(params, go) {
     for (const [k, v] of new FormData(form)) if (v) next.set(k, v);
     go(`#/search?${next}`);
   });
-  return form;
+  // open on wide screens or when a filter is set; one line on a phone otherwise
+  const active = FILTERS.filter((k) => params.get(k)).length;
+  return h("details", { class: "filter-box", open: active > 0 || window.matchMedia("(min-width: 761px)").matches },
+    h("summary", {}, active ? `Filters (${active} set)` : "Filters"), form);
 }
 
 export async function searchView(main, params, { go, alive }) {
@@ -51,8 +56,7 @@ export async function searchView(main, params, { go, alive }) {
   main.append(h("h1", { tabindex: "-1" }, "Search results"));
   main.append(await filtersForm(params, go));
   if (!q.trim()) { main.append(h("p", {}, "Type something to search for.")); return; }
-  const query = Object.fromEntries(["year_from", "year_to", "body", "document_type", "mode"]
-    .map((k) => [k, params.get(k)]));
+  const query = Object.fromEntries(FILTERS.map((k) => [k, params.get(k)]));
   const results = h("section", { "aria-labelledby": "results-h" },
     h("h2", { id: "results-h" }, `Passages for “${q}”`), h("p", {}, "Searching…"));
   main.append(results);

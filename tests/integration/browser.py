@@ -82,9 +82,14 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
 
 
+#: screenshots taken in this session (named at the end of the run, see conftest.py)
+TAKEN: list[Path] = []
+
+
 def shot(page: Any, name: str, *, full_page: bool = False) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    TAKEN.append(path)
     page.screenshot(path=str(path), full_page=full_page)
     return path
 

@@ -34,3 +34,12 @@ def corpus_kg(tmp_path_factory, embedder) -> Iterator[tuple[CouncilKG, list[Inge
 @pytest.fixture(scope="session")
 def kg(corpus_kg) -> CouncilKG:  # type: ignore[no-untyped-def]
     return corpus_kg[0]
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    """Say where the explorer's browser tests left their screenshots."""
+    from tests.integration.browser import TAKEN
+
+    if TAKEN:
+        terminalreporter.write_line(f"explorer screenshots ({len(TAKEN)}): "
+                                    f"{TAKEN[0].parent}")

@@ -21,6 +21,7 @@ from tests.integration.browser import (
     ARTIFACTS,
     CHROMIUM,
     CONTRAST_JS,
+    TAKEN,
     UNLABELLED_JS,
     normalise,
     require_browser,
@@ -40,7 +41,7 @@ def site(kg) -> Iterator[str]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def browser_context(tmp_path_factory, request) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+def browser_context(tmp_path_factory) -> Iterator[Any]:  # type: ignore[no-untyped-def]
     require_browser()
     from playwright.sync_api import sync_playwright
 
@@ -50,9 +51,6 @@ def browser_context(tmp_path_factory, request) -> Iterator[Any]:  # type: ignore
             args=ARGS, headless=True, viewport={"width": 1280, "height": 900})
         yield context
         context.close()
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(f"explorer screenshots: {ARTIFACTS}")
 
 
 @pytest.fixture
@@ -157,8 +155,9 @@ def test_document_page_draws_its_lineage_with_the_cited_symbols(page: Page, site
     graph = page.locator("[data-graph]")
     graph.scroll_into_view_if_needed()
     shot(page, "document-1280", full_page=True)
-    page.locator("section[aria-labelledby=lineage-h]").screenshot(
-        path=str(ARTIFACTS / "document-lineage-1280.png"))
+    lineage = ARTIFACTS / "document-lineage-1280.png"
+    page.locator("section[aria-labelledby=lineage-h]").screenshot(path=str(lineage))
+    TAKEN.append(lineage)
     target = sorted(expected)[0]
     x, y = page.evaluate("""(label) => {
         const cy = document.querySelector('[data-graph]').__cy;
@@ -284,3 +283,28 @@ def test_key_is_sent_and_refusals_are_explained(page: Page, site: str) -> None:
     assert seen == [None, "Bearer test-key-1"]
     assert "refusal 429" in alert.inner_text() and "7 s" in alert.inner_text()
     page.errors.clear()  # the refused loads are logged by the browser, as they should be
+
+
+def test_answer_panel_states_the_graph_facts_with_citations(page: Page, site: str) -> None:
+    lines = shared_dir("eval", "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    for item in (json.loads(line) for line in lines if line.strip()):
+        out = httpx.get(f"{site}/ask", params={"q": item["question"], "k": 5}, timeout=60).json()
+        cited = [f for e in out["entities"] for f in e["facts"] if f["citation"]]
+        if cited:
+            break
+    else:
+        pytest.fail("no shared question names an entity with cited facts")
+    page.goto(f"{site}/#/ask?q={quote(item['question'])}")
+    ready(page, "ask")
+    facts = page.locator("#answer .entity-facts .facts > li")
+    assert facts.count() == sum(len(e["facts"]) for e in out["entities"] if e["stored"])
+    shown = normalise(" ".join(facts.all_inner_texts()))
+    for fact in cited:
+        assert normalise(fact["citation"]["text"]) in shown
+        assert fact["node"]["name"] in shown
+    link = facts.locator(".cite a").first
+    href = link.get_attribute("href")
+    assert href.startswith("#/document/") and "p=" in href
+    link.click()  # the citation opens its passage with the span marked
+    ready(page, "document/")
+    assert page.locator(".passages li.target mark").count() == 1

@@ -80,10 +80,10 @@ class DocumentParser:
                                   path=source)
         blocks = classify_lines(cleaned.lines)
         meta = detect_metadata(blocks, cleaned)
-        doc_id = meta.symbol.canonical if meta.symbol else fallback_id
+        doc_id = meta.symbol.document_id if meta.symbol else fallback_id
         document = DocumentRecord(
             id=doc_id,
-            symbol=meta.symbol.canonical if meta.symbol else None,
+            symbol=doc_id if meta.symbol else None,
             title=meta.title,
             date=meta.date,
             year=meta.year,
@@ -116,7 +116,13 @@ class DocumentParser:
             self.schema.check_edge(relation.type, relation.source_type, relation.target_type)
         relations = extraction.relations
         cited = extraction.cited_documents
-        if meta.symbol is not None and meta.symbol.revision is not None:
+        if meta.symbol is not None and doc_id != meta.symbol.canonical:
+            # a language version: linked to the reference-language document, not merged
+            work = meta.symbol.canonical
+            relations = [*relations, RelationRecord(doc_id, "Document", "LANGUAGE_VERSION_OF",
+                                                    work, "Document", None)]
+            cited = [*cited, DocumentRecord(id=work, symbol=work, ingested=False)]
+        elif meta.symbol is not None and meta.symbol.revision is not None:
             base = meta.symbol.base
             relations = [*relations, RelationRecord(doc_id, "Document", "REVISES", base,
                                                     "Document", None)]

@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from graph.neo4j.config import Neo4jConfig
 from graph.search import FusionConfig
 from ingest.embedding import DEFAULT_MODEL
+from ingest.formats.isolation import ReaderLimits
 from ingest.pipeline import ParseOptions
 
 _FUSION = FusionConfig()
@@ -34,6 +35,9 @@ class Settings(BaseSettings):
     torch_threads: int = Field(1, ge=0, le=256,
                                description="intra-op threads of the model; 0: torch's default")
     max_file_bytes: int = Field(20_000_000, ge=1, description="larger files fail with a reason")
+    reader_timeout: float = Field(25.0, ge=0, description="seconds a Word/PDF reader may run "
+                                  "(in a child process); 0: in-process, no limit")
+    reader_memory_mb: int = Field(2048, ge=256, description="address-space cap of that child")
     target_words: int = Field(150, ge=20, le=350)
     max_words: int = Field(220, ge=50, le=350)
     # fusion defaults live in FusionConfig (tuned there, see its docstring)
@@ -50,7 +54,9 @@ class Settings(BaseSettings):
 
     def parse_options(self) -> ParseOptions:
         return ParseOptions(max_bytes=self.max_file_bytes, target_words=self.target_words,
-                            max_words=self.max_words)
+                            max_words=self.max_words,
+                            reader=ReaderLimits(timeout=self.reader_timeout,
+                                                memory_bytes=self.reader_memory_mb * 2**20))
 
     def neo4j(self) -> Neo4jConfig | None:
         """The Neo4j connection, or None when NEO4J_URI is not set."""

@@ -179,7 +179,23 @@ class CouncilKG:
         return SearchRequest(query=query, k=k, mode=SearchMode(mode), filters=filters,
                              fusion=self.settings.fusion(),
                              expansions=analysis.expansions if analysis else (),
-                             entities=analysis.entity_ids if analysis else ())
+                             entities=analysis.entity_ids if analysis else (),
+                             evidence=self.relation_evidence(analysis) if analysis else ())
+
+    def relation_evidence(self, analysis: QuestionAnalysis) -> tuple[str, ...]:
+        """Passages the asked-about relations of the named entities were read from
+        ("who chairs ICTGC": the passage of ICTGC's CHAIRED_BY edge)."""
+        if not analysis.relations or self.settings.evidence_weight <= 0:
+            return ()
+        wanted = set(analysis.relations)
+        out: list[str] = []
+        for entity_id in analysis.entity_ids:
+            view = self.store.get_entity(entity_id)
+            if view is None:
+                continue
+            out += [link.passage_id for link in view.links
+                    if link.type in wanted and link.passage_id]
+        return tuple(dict.fromkeys(out))
 
     def query_vector(self, request: SearchRequest) -> Vectors | None:
         if request.mode is SearchMode.BM25:

@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     bm25_weight: float = Field(_FUSION.bm25_weight, ge=0)
     dense_weight: float = Field(_FUSION.dense_weight, ge=0)
     entity_weight: float = Field(_FUSION.entity_weight, ge=0)
+    evidence_weight: float = Field(_FUSION.evidence_weight, ge=0)
     candidates: int = Field(_FUSION.candidates, ge=1, le=1000)
     iri_base: str = Field("https://w3id.org/councilkg",
                           description="base of the IRIs minted in RDF exports")
@@ -69,4 +70,5 @@ class Settings(BaseSettings):
     def fusion(self) -> FusionConfig:
         return FusionConfig(rrf_k=self.rrf_k, bm25_weight=self.bm25_weight,
                             dense_weight=self.dense_weight, entity_weight=self.entity_weight,
+                            evidence_weight=self.evidence_weight,
                             candidates=self.candidates)

@@ -13,7 +13,7 @@ from graph.store import GraphStore, SearchHit
 from ingest.embedding import CachedEmbedder, Embedder, SentenceTransformerEmbedder, Vectors
 from ingest.pipeline import DocumentParser
 from ingest.questions import QuestionAnalysis, QuestionAnalyzer
-from ontology.errors import CouncilKGError
+from ontology.errors import CouncilKGError, DuplicateInputError
 from ontology.records import ParsedDocument
 from search_api.identifiers import canonical_document_id
 from search_api.ingest_log import Failure, IngestLog
@@ -93,8 +93,9 @@ class CouncilKG:
         outcomes = []
         files = list(expand_paths(paths))
         self.learn_acronyms(files)
+        claimed: dict[str, str] = {}  # document id -> the file of this batch that holds it
         for path in files:
-            outcome = self.ingest_file(path)
+            outcome = self.ingest_file(path, claimed=claimed)
             self.log.record(outcome.path, outcome.status, outcome.document_id, outcome.reason)
             outcomes.append(outcome)
             if progress:
@@ -113,10 +114,20 @@ class CouncilKG:
             except CouncilKGError:
                 continue  # the file fails with its reason when it is ingested
 
-    def ingest_file(self, path: Path) -> IngestOutcome:
+    def ingest_file(self, path: Path, *, claimed: dict[str, str] | None = None) -> IngestOutcome:
+        """Ingest one file; ``claimed`` (document id -> file) refuses a second file of the
+        same batch that is the same document, which would otherwise replace the first."""
         try:
             parsed = self.parser.parse_file(path)
             doc = parsed.document
+            if claimed is not None:
+                first = claimed.setdefault(doc.id, str(path))
+                if first != str(path):
+                    raise DuplicateInputError(
+                        f"{path.name}: same document {doc.id} as {Path(first).name}, earlier "
+                        "in this batch; ingest one file per document (a language version "
+                        "carries its language suffix in its symbol, e.g. -F)",
+                        path=str(path), document_id=doc.id, other=first)
             if self.store.document_hash(doc.id) == doc.content_hash:
                 return IngestOutcome(str(path), "unchanged", doc.id, len(parsed.passages))
             texts = index_texts(parsed)
@@ -169,7 +180,23 @@ class CouncilKG:
         return SearchRequest(query=query, k=k, mode=SearchMode(mode), filters=filters,
                              fusion=self.settings.fusion(),
                              expansions=analysis.expansions if analysis else (),
-                             entities=analysis.entity_ids if analysis else ())
+                             entities=analysis.entity_ids if analysis else (),
+                             evidence=self.relation_evidence(analysis) if analysis else ())
+
+    def relation_evidence(self, analysis: QuestionAnalysis) -> tuple[str, ...]:
+        """Passages the asked-about relations of the named entities were read from
+        ("who chairs ICTGC": the passage of ICTGC's CHAIRED_BY edge)."""
+        if not analysis.relations or self.settings.evidence_weight <= 0:
+            return ()
+        wanted = set(analysis.relations)
+        out: list[str] = []
+        for entity_id in analysis.entity_ids:
+            view = self.store.get_entity(entity_id)
+            if view is None:
+                continue
+            out += [link.passage_id for link in view.links
+                    if link.type in wanted and link.passage_id]
+        return tuple(dict.fromkeys(out))
 
     def query_vector(self, request: SearchRequest) -> Vectors | None:
         if request.mode is SearchMode.BM25:

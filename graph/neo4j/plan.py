@@ -18,15 +18,13 @@ import numpy.typing as npt
 
 from graph.neo4j import queries as q
 from graph.search import SearchFilters
-from graph.terms import check_terms
+from graph.terms import DOCUMENT_CONTENT_RELATIONS, check_terms
 from ontology.errors import InvalidRequestError
 from ontology.records import EntityRecord, ParsedDocument
 from ontology.schema import GraphSchema
 
 Statement = tuple[str, dict[str, Any]]
 
-#: relationship types that are a document's own content, replaced on re-ingest
-OUTGOING_FROM_DOCUMENT = ("CITES", "REVISES")
 #: a year filter makes the vector index over-fetch this many times k (see VECTOR_SEARCH)
 OVERFETCH = 10
 MAX_FETCH = 10_000
@@ -63,7 +61,7 @@ def document_write(schema: GraphSchema, parsed: ParsedDocument,
     one: list[dict[str, Any]] = [{}]  # a statement without UNWIND runs once
     plan = [Batch(q.REMOVE_PASSAGES, one, {"id": doc.id})]
     plan += [Batch(q.remove_outgoing(rel, schema), one, {"id": doc.id})
-             for rel in OUTGOING_FROM_DOCUMENT]
+             for rel in DOCUMENT_CONTENT_RELATIONS]
     props: dict[str, Any] = {k: getattr(doc, k) for k in _DOC_FIELDS}
     props.update(name=doc.symbol or doc.title or doc.id, ingested=True)
     plan.append(Batch(q.UPSERT_DOCUMENT, one, {"id": doc.id, "props": props}))

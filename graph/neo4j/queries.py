@@ -14,7 +14,7 @@ with Neo4j's own front end. Only Cypher available since Neo4j 5.15 is used
 
 from __future__ import annotations
 
-from graph.terms import protecting_relations
+from graph.terms import DOCUMENT_CONTENT_RELATIONS, protecting_relations
 from ontology.schema import GraphSchema, default_schema
 
 #: names of the schema objects created at start-up (not Cypher: lower-case on purpose)
@@ -48,7 +48,9 @@ SET_CONTENT_HASH = "MATCH (d:Document {id: $id}) SET d.content_hash = $hash"
 # ---------------------------------------------------------------- delete
 DOCUMENT_HASH = ("MATCH (d:Document {id: $id}) WHERE d.ingested = true "
                  "RETURN d.content_hash AS hash")
-CITATIONS_OF = "MATCH (:Document {id: $id})<-[:CITES]-(c) RETURN count(c) AS n"
+#: another document's content still points at this one (it cites, revises or translates it)
+CITATIONS_OF = ("MATCH (:Document {id: $id})<-[r:" + "|".join(DOCUMENT_CONTENT_RELATIONS)
+                + "]-(:Document) RETURN count(r) AS n")
 #: a still-cited document stays as a stub: everything but id, symbol and name is cleared
 CLEAR_DOCUMENT = (
     "MATCH (d:Document {id: $id}) SET d.title = NULL, d.date = NULL, d.year = NULL, "

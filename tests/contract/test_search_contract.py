@@ -52,18 +52,25 @@ def test_hybrid_fuses_both_rankings(corpus: GraphStore) -> None:
         (fusion.bm25_weight + fusion.dense_weight) / (fusion.rrf_k + 1))
 
 
-def test_entity_ranking_lifts_passages_naming_the_question_entities(
+def test_entity_and_evidence_rankings_lift_their_passages_in_hybrid_mode(
         corpus: GraphStore) -> None:
-    def ranked(**extra: object) -> list[str]:
-        request = SearchRequest("cybersecurity secretariat", mode=SearchMode.BM25,
-                                fusion=FusionConfig(candidates=20, entity_weight=5.0),
+    def ranked(mode: SearchMode = SearchMode.HYBRID, **extra: object) -> list[str]:
+        request = SearchRequest("cybersecurity secretariat", mode=mode,
+                                fusion=FusionConfig(candidates=20, entity_weight=5.0,
+                                                    evidence_weight=5.0),
                                 **extra)  # type: ignore[arg-type]
-        return [hit.passage.id for hit in corpus.search(request, None)]
+        vector = None if mode is SearchMode.BM25 else axis((2, 1.0))
+        return [hit.passage.id for hit in corpus.search(request, vector)]
 
     plain = ranked()
     assert plain[0] != "C24/10#0" and "C24/10#0" in plain
     assert ranked(entities=(RV,))[0] == "C24/10#0"  # the passage that mentions RV
     assert ranked(entities=("topic/not-stored",)) == plain
+    assert ranked(evidence=("C24/10#0",))[0] == "C24/10#0"  # a relation's evidence passage
+    assert ranked(evidence=("C99/1#0",)) == plain  # not a candidate: no effect
+    # the single-retriever modes stay pure
+    bm25 = ranked(SearchMode.BM25)
+    assert ranked(SearchMode.BM25, entities=(RV,), evidence=("C24/10#0",)) == bm25
 
 
 def test_expansions_reach_keyword_search_only(corpus: GraphStore) -> None:

@@ -26,15 +26,18 @@ from search_api.export import (
     shapes_text,
 )
 from search_api.identifiers import canonical_document_id
+from search_api.metrics import Metrics
+from search_api.metrics import router as metrics_router
+from search_api.middleware import install_middleware
 from search_api.problems import MEDIA_TYPE, install_problem_handlers
 from search_api.routes_lineage import router as lineage_router
+from search_api.routes_ops import router as ops_router
 from search_api.schemas import (
     DocumentDetailOut,
     DocumentListOut,
     DocumentOut,
     EntityDetailOut,
     FailureOut,
-    HealthOut,
     ProblemOut,
     SearchOut,
     StatsOut,
@@ -45,7 +48,7 @@ from search_api.settings import Settings
 log = logging.getLogger(__name__)
 
 PROBLEMS = {status: {"model": ProblemOut, "content": {MEDIA_TYPE: {}}}
-            for status in (404, 409, 413, 422, 500, 503)}
+            for status in (404, 405, 409, 413, 422, 429, 500, 503)}
 
 
 class AppState:
@@ -54,6 +57,7 @@ class AppState:
     def __init__(self, kg: CouncilKG) -> None:
         self.kg = kg
         self.lock = threading.Lock()
+        self.closing = False  # set at shutdown: /ready answers 503
 
 
 def get_state(request: Request) -> AppState:
@@ -74,32 +78,52 @@ def negotiate(accept: str) -> RdfFormat:
     return RdfFormat.TURTLE
 
 
+def close_when_idle(state: AppState, timeout: float) -> None:
+    """Close the store once no request holds it: uvicorn has stopped taking requests and
+    waited for the running ones, but a worker thread of a cancelled one may still be in
+    the store, and closing under it could crash the process mid-write. If it does not
+    let go in time the store is left to the process exit (the graph replays its
+    write-ahead log on the next open)."""
+    if not state.lock.acquire(timeout=max(timeout, 0.1)):
+        log.warning("store not closed: a request still held it after %.0f s", timeout)
+        return
+    try:
+        state.kg.close()
+        log.info("store closed")
+    finally:
+        state.lock.release()
+
+
 def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None) -> FastAPI:
     """App factory; pass ``kg`` to serve an already open service (tests, embedding)."""
+
+    settings = settings or (kg.settings if kg is not None else Settings())
+    metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = kg is None
-        service = kg or CouncilKG.open(settings or Settings())
-        app.state.councilkg = AppState(service)
+        service = kg or CouncilKG.open(settings)
+        service.observers.append(metrics.observe_ingest)
+        state = AppState(service)
+        app.state.councilkg = state
         try:
             yield
         finally:
+            state.closing = True
+            service.observers.remove(metrics.observe_ingest)
             if owned:
-                service.close()
+                close_when_idle(state, settings.shutdown_timeout)
 
     app = FastAPI(title="councilkg", version="0.1.0", lifespan=lifespan,
                   description="Knowledge graph and hybrid search over ITU Council documents.",
                   responses=PROBLEMS)  # type: ignore[arg-type]
     install_problem_handlers(app)
+    app.state.metrics = metrics
+    install_middleware(app, settings, metrics)
+    app.include_router(ops_router)
+    app.include_router(metrics_router)
     app.include_router(lineage_router)  # before /documents/{id:path}: matched first
-
-    @app.get("/health", response_model=HealthOut, tags=["ops"])
-    def health(state: State) -> HealthOut:
-        with state.lock:
-            stats = state.kg.store.stats()
-        return HealthOut(status="ok", backend=stats.backend, model=state.kg.embedder.name,
-                         documents=stats.documents)
 
     @app.get("/search", response_model=SearchOut, tags=["search"])
     def search(

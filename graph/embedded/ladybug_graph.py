@@ -43,13 +43,16 @@ def document_from_row(row: dict[str, Any]) -> DocumentRecord:
 class LadybugGraph:
     """One read-write connection to a Ladybug database directory."""
 
-    def __init__(self, path: Path, schema: GraphSchema) -> None:
+    def __init__(self, path: Path, schema: GraphSchema, *, read_only: bool = False) -> None:
         import ladybug
 
         self.schema = schema
         path.parent.mkdir(parents=True, exist_ok=True)
+        if read_only and not path.exists():
+            raise StoreUnavailableError(f"no graph store at {path} to open read-only "
+                                        "(ingest first)", path=str(path))
         try:
-            self._db = ladybug.Database(str(path))
+            self._db = ladybug.Database(str(path), read_only=read_only)
         except RuntimeError as exc:
             if "lock" in str(exc).lower():
                 raise StoreUnavailableError(
@@ -58,6 +61,8 @@ class LadybugGraph:
                     path=str(path)) from exc
             raise StoreError(f"cannot open the graph store at {path}: {exc}") from exc
         self._conn = ladybug.Connection(self._db)
+        if read_only:
+            return  # its tables exist already; a read-only open cannot add any
         for statement in self.ddl():
             self._run(statement)
         self._add_missing_columns()

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import Depends, FastAPI, Header, Path, Query, Request
 from fastapi.responses import Response
 
 from graph.search import MAX_K, MAX_QUERY_CHARS, SearchMode
@@ -47,6 +47,7 @@ from search_api.settings import Settings
 
 log = logging.getLogger(__name__)
 
+MAX_ID_CHARS = 200
 PROBLEMS = {status: {"model": ProblemOut, "content": {MEDIA_TYPE: {}}}
             for status in (404, 405, 409, 413, 422, 429, 500, 503)}
 
@@ -66,6 +67,8 @@ def get_state(request: Request) -> AppState:
 
 
 State = Annotated[AppState, Depends(get_state)]
+#: document and entity ids in paths: a symbol or id is short; longer is refused (422)
+Ident = Annotated[str, Path(min_length=1, max_length=MAX_ID_CHARS)]
 
 
 def negotiate(accept: str) -> RdfFormat:
@@ -166,7 +169,7 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
                                offset=offset)
 
     @app.get("/documents/{document_id:path}", response_model=DocumentDetailOut, tags=["graph"])
-    def document(state: State, document_id: str) -> DocumentDetailOut:
+    def document(state: State, document_id: Ident) -> DocumentDetailOut:
         ident = canonical_document_id(document_id)
         with state.lock:
             view = state.kg.store.get_document(ident)
@@ -175,7 +178,7 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
         return DocumentDetailOut.of(view)
 
     @app.delete("/documents/{document_id:path}", status_code=204, tags=["graph"])
-    def delete_document(state: State, document_id: str) -> Response:
+    def delete_document(state: State, document_id: Ident) -> Response:
         """Delete a document, its passages and what only it derived (cited documents stay)."""
         with state.lock:
             deleted = state.kg.delete(document_id)
@@ -184,7 +187,7 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
         return Response(status_code=204)
 
     @app.get("/entities/{entity_id:path}", response_model=EntityDetailOut, tags=["graph"])
-    def entity(state: State, entity_id: str) -> EntityDetailOut:
+    def entity(state: State, entity_id: Ident) -> EntityDetailOut:
         with state.lock:
             view = state.kg.store.get_entity(entity_id)
         if view is None:

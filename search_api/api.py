@@ -48,6 +48,7 @@ from search_api.settings import Settings
 log = logging.getLogger(__name__)
 
 MAX_ID_CHARS = 200
+MAX_OFFSET = 1_000_000_000  # beyond any corpus; keeps offsets inside every store's integers
 PROBLEMS = {status: {"model": ProblemOut, "content": {MEDIA_TYPE: {}}}
             for status in (404, 405, 409, 413, 422, 429, 500, 503)}
 
@@ -162,7 +163,7 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
 
     @app.get("/documents", response_model=DocumentListOut, tags=["graph"])
     def documents(state: State, limit: Annotated[int, Query(ge=1, le=500)] = 100,
-                  offset: Annotated[int, Query(ge=0)] = 0) -> DocumentListOut:
+                  offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> DocumentListOut:
         with state.lock:
             docs = state.kg.store.list_documents(limit=limit, offset=offset)
         return DocumentListOut(documents=[DocumentOut.of(d) for d in docs], limit=limit,

@@ -18,7 +18,7 @@ Depth = Annotated[int, Query(ge=1, le=MAX_DEPTH, description=f"hops, 1..{MAX_DEP
 Types = Annotated[str | None, Query(max_length=500, description="comma-separated relation "
                                     "types (CITES,REVISES,...); MENTIONS = document mentions")]
 Limit = Annotated[int, Query(ge=1, le=ops.MAX_PAGE, description="items per page")]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000_000)]
 Ident = Annotated[str, Path(min_length=1, max_length=200, description="id or symbol")]
 Passages = Annotated[bool, Query(description="add each edge's whole evidence passage "
                                              "(the evidence words and span are always given)")]

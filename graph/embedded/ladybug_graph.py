@@ -254,10 +254,16 @@ class LadybugGraph:
         return {r["d"]["id"]: document_from_row(r["d"]) for r in rows}
 
     def list_documents(self, *, limit: int, offset: int) -> list[DocumentRecord]:
-        rows = self._rows("MATCH (d:Document) WHERE d.ingested = true RETURN d "
-                          "ORDER BY d.id SKIP $offset LIMIT $limit",
-                          {"offset": offset, "limit": limit})
-        return [document_from_row(r["d"]) for r in rows]
+        """Paged in Python: Ladybug's ``ORDER BY .. SKIP s LIMIT n`` crashes the process
+        (SIGSEGV) once ``s + n`` passes ~65,000 (found by fuzzing ``/documents?offset=``),
+        and wraps ``SKIP`` past 2**32. Sorting the ids alone is cheap at any corpus size."""
+        ids = [row[0] for row in self._run("MATCH (d:Document) WHERE d.ingested = true "
+                                           "RETURN d.id ORDER BY d.id")]
+        page = ids[offset: offset + limit]
+        if not page:
+            return []
+        found = self.documents(page)
+        return [found[i] for i in page if i in found]
 
     def passage_count(self, doc_id: str) -> int:
         rows = self._run("MATCH (p:Passage)-[:PART_OF]->(d:Document {id: $id}) RETURN count(p)",

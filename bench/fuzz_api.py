@@ -135,7 +135,7 @@ def _cases(operation: Any, mode: Any, *, base_url: str, session: Any,
         report.statuses[response.status_code] += 1
         try:
             case.validate_response(response, checks=checks, headers=headers)
-        except Exception as exc:  # keep going: count every failure, not the first
+        except BaseExceptionGroup as exc:  # keep going: count every failure, not the first
             report.failures.append(f"{label} query={case.query} path={case.path_parameters}"
                                    f" -> {response.status_code}: {str(exc)[:600]}")
 

@@ -49,7 +49,10 @@ log = logging.getLogger(__name__)
 
 MAX_ID_CHARS = 200
 MAX_OFFSET = 1_000_000_000  # beyond any corpus; keeps offsets inside every store's integers
-PROBLEMS = {status: {"model": ProblemOut, "content": {MEDIA_TYPE: {}}}
+#: every error a route may give, documented as what is sent: application/problem+json
+#: with the ProblemOut schema (so a fuzzer validates problem bodies too)
+PROBLEMS = {status: {"model": ProblemOut, "content": {MEDIA_TYPE: {
+                "schema": {"$ref": "#/components/schemas/ProblemOut"}}}}
             for status in (404, 405, 409, 413, 422, 429, 500, 503)}
 
 

@@ -240,3 +240,50 @@ def test_wildcard_with_credentials_refused(monkeypatch) -> None:  # type: ignore
         Settings()
     monkeypatch.setenv("COUNCILKG_CORS_CREDENTIALS", "false")
     assert Settings().cors_origins == ["https://a.example", "*"]
+
+
+# ---------------------------------------------------------------- workers and read-only
+def test_several_workers_on_the_embedded_store_need_read_only() -> None:
+    from ontology.errors import StoreUnavailableError
+    from search_api.serving import check_workers
+
+    with pytest.raises(StoreUnavailableError, match="COUNCILKG_READ_ONLY"):
+        check_workers(Settings(workers=2))
+    check_workers(Settings(workers=2, read_only=True))
+    check_workers(Settings(workers=2, backend="neo4j"))
+    check_workers(Settings(workers=1))
+
+
+def test_read_only_service_refuses_writes_with_503(kg) -> None:  # type: ignore[no-untyped-def]
+    from search_api.service import CouncilKG
+
+    ro = CouncilKG(kg.settings.model_copy(update={"read_only": True, "rate_limit": 0}),
+                   kg.store, kg.embedder)
+    try:
+        with TestClient(create_app(kg=ro)) as c:
+            body = assert_problem(c.delete("/documents/C25/44"), 503)
+            assert "read-only" in body["detail"]
+            assert c.get("/documents/C25/44").status_code == 200
+            assert c.get("/search", params={"q": "ICTGC", "k": 1}).json()["hits"]
+    finally:
+        ro.log.close()  # the store is the session's
+
+
+def test_serve_logs_json_lines(capfd) -> None:  # type: ignore[no-untyped-def]
+    from search_api.logs import configure_logging, request_id_var
+
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        configure_logging("INFO", "json")
+        token = request_id_var.set("rid-1")
+        logging.getLogger("councilkg.test").info("hello %s", "world")
+        request_id_var.reset(token)
+        logging.getLogger("councilkg.test").warning("outside")
+    finally:
+        root.handlers[:] = handlers  # pytest's capture handlers
+        root.setLevel(level)
+    lines = [json.loads(line) for line in capfd.readouterr().err.splitlines()
+             if line.startswith("{")]
+    assert lines[-2]["message"] == "hello world" and lines[-2]["request_id"] == "rid-1"
+    assert lines[-1]["request_id"] is None and lines[-1]["level"] == "WARNING"

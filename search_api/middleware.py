@@ -148,6 +148,9 @@ def install_middleware(app: FastAPI, settings: Settings, metrics: Metrics) -> No
         app.add_middleware(RateLimitMiddleware, rate=settings.rate_limit,
                            burst=settings.rate_burst)
     if settings.cors_origins:
+        if settings.cors_credentials and "*" in settings.cors_origins:  # model_copy skips
+            raise ValueError("CORS: the origin '*' with credentials is refused; "  # validation
+                             "list the allowed origins")
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_credentials=settings.cors_credentials,
                            allow_methods=["GET", "POST", "DELETE", "OPTIONS"],

@@ -233,11 +233,19 @@ def test_no_cors_headers_without_origins(client) -> None:  # type: ignore[no-unt
     assert "Access-Control-Allow-Origin" not in r.headers
 
 
-def test_wildcard_with_credentials_refused(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_wildcard_with_credentials_refused(kg, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from search_api.cli import app as cli
+
     monkeypatch.setenv("COUNCILKG_CORS_ORIGINS", "https://a.example, *")
     monkeypatch.setenv("COUNCILKG_CORS_CREDENTIALS", "true")
     with pytest.raises(ValidationError, match="list the allowed origins"):
         Settings()
+    result = CliRunner().invoke(cli, ["serve"])  # refused before anything is opened
+    assert result.exit_code == 2 and "list the allowed origins" in result.output
+    with pytest.raises(ValueError, match="origin '\\*' with credentials"):
+        app_with(kg, cors_origins=["*"], cors_credentials=True)
     monkeypatch.setenv("COUNCILKG_CORS_CREDENTIALS", "false")
     assert Settings().cors_origins == ["https://a.example", "*"]
 

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from dataclasses import asdict
 from typing import Annotated
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Header, Path, Query, Request
 from fastapi.responses import Response
 
@@ -119,8 +120,8 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
         finally:
             state.closing = True
             service.observers.remove(metrics.observe_ingest)
-            if owned:
-                close_when_idle(state, settings.shutdown_timeout)
+            if owned:  # in a thread: waiting for the lock must not block the event loop
+                await anyio.to_thread.run_sync(close_when_idle, state, settings.shutdown_timeout)
 
     app = FastAPI(title="councilkg", version="0.1.0", lifespan=lifespan,
                   description="Knowledge graph and hybrid search over ITU Council documents.",

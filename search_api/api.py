@@ -9,7 +9,8 @@ from contextlib import asynccontextmanager
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Header, Query, Request
+import anyio.to_thread
+from fastapi import Depends, FastAPI, Header, Path, Query, Request
 from fastapi.responses import Response
 
 from graph.search import MAX_K, MAX_QUERY_CHARS, SearchMode
@@ -27,16 +28,19 @@ from search_api.export import (
 )
 from search_api.facets import FacetsOut, check_document_type, facets
 from search_api.identifiers import canonical_document_id
+from search_api.metrics import Metrics
+from search_api.metrics import router as metrics_router
+from search_api.middleware import install_middleware
 from search_api.problems import MEDIA_TYPE, install_problem_handlers
 from search_api.routes_explorer import install as install_explorer
 from search_api.routes_lineage import router as lineage_router
+from search_api.routes_ops import router as ops_router
 from search_api.schemas import (
     DocumentDetailOut,
     DocumentListOut,
     DocumentOut,
     EntityDetailOut,
     FailureOut,
-    HealthOut,
     ProblemOut,
     SearchOut,
     StatsOut,
@@ -46,8 +50,13 @@ from search_api.settings import Settings
 
 log = logging.getLogger(__name__)
 
-PROBLEMS = {status: {"model": ProblemOut, "content": {MEDIA_TYPE: {}}}
-            for status in (404, 409, 413, 422, 500, 503)}
+MAX_ID_CHARS = 200
+MAX_OFFSET = 1_000_000_000  # beyond any corpus; keeps offsets inside every store's integers
+#: every error a route may give, documented as what is sent: application/problem+json
+#: with the ProblemOut schema (so a fuzzer validates problem bodies too)
+PROBLEMS = {status: {"model": ProblemOut, "content": {MEDIA_TYPE: {
+                "schema": {"$ref": "#/components/schemas/ProblemOut"}}}}
+            for status in (404, 405, 409, 413, 422, 429, 500, 503)}
 
 
 class AppState:
@@ -56,6 +65,7 @@ class AppState:
     def __init__(self, kg: CouncilKG) -> None:
         self.kg = kg
         self.lock = threading.Lock()
+        self.closing = False  # set at shutdown: /ready answers 503
 
 
 def get_state(request: Request) -> AppState:
@@ -64,6 +74,8 @@ def get_state(request: Request) -> AppState:
 
 
 State = Annotated[AppState, Depends(get_state)]
+#: document and entity ids in paths: a symbol or id is short; longer is refused (422)
+Ident = Annotated[str, Path(min_length=1, max_length=MAX_ID_CHARS)]
 
 
 def negotiate(accept: str) -> RdfFormat:
@@ -76,33 +88,53 @@ def negotiate(accept: str) -> RdfFormat:
     return RdfFormat.TURTLE
 
 
+def close_when_idle(state: AppState, timeout: float) -> None:
+    """Close the store once no request holds it: uvicorn has stopped taking requests and
+    waited for the running ones, but a worker thread of a cancelled one may still be in
+    the store, and closing under it could crash the process mid-write. If it does not
+    let go in time the store is left to the process exit (the graph replays its
+    write-ahead log on the next open)."""
+    if not state.lock.acquire(timeout=max(timeout, 0.1)):
+        log.warning("store not closed: a request still held it after %.0f s", timeout)
+        return
+    try:
+        state.kg.close()
+        log.info("store closed")
+    finally:
+        state.lock.release()
+
+
 def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None) -> FastAPI:
     """App factory; pass ``kg`` to serve an already open service (tests, embedding)."""
+
+    settings = settings or (kg.settings if kg is not None else Settings())
+    metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = kg is None
-        service = kg or CouncilKG.open(settings or Settings())
-        app.state.councilkg = AppState(service)
+        service = kg or CouncilKG.open(settings)
+        service.observers.append(metrics.observe_ingest)
+        state = AppState(service)
+        app.state.councilkg = state
         try:
             yield
         finally:
-            if owned:
-                service.close()
+            state.closing = True
+            service.observers.remove(metrics.observe_ingest)
+            if owned:  # in a thread: waiting for the lock must not block the event loop
+                await anyio.to_thread.run_sync(close_when_idle, state, settings.shutdown_timeout)
 
     app = FastAPI(title="councilkg", version="0.1.0", lifespan=lifespan,
                   description="Knowledge graph and hybrid search over ITU Council documents.",
                   responses=PROBLEMS)  # type: ignore[arg-type]
     install_problem_handlers(app)
+    app.state.metrics = metrics
+    install_middleware(app, settings, metrics)
+    app.include_router(ops_router)
+    app.include_router(metrics_router)
     app.include_router(lineage_router)  # before /documents/{id:path}: matched first
     install_explorer(app)  # the page at / and /documents/{id}/passages, also before
-
-    @app.get("/health", response_model=HealthOut, tags=["ops"])
-    def health(state: State) -> HealthOut:
-        with state.lock:
-            stats = state.kg.store.stats()
-        return HealthOut(status="ok", backend=stats.backend, model=state.kg.embedder.name,
-                         documents=stats.documents)
 
     @app.get("/search", response_model=SearchOut, tags=["search"])
     def search(
@@ -143,14 +175,14 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
 
     @app.get("/documents", response_model=DocumentListOut, tags=["graph"])
     def documents(state: State, limit: Annotated[int, Query(ge=1, le=500)] = 100,
-                  offset: Annotated[int, Query(ge=0)] = 0) -> DocumentListOut:
+                  offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> DocumentListOut:
         with state.lock:
             docs = state.kg.store.list_documents(limit=limit, offset=offset)
         return DocumentListOut(documents=[DocumentOut.of(d) for d in docs], limit=limit,
                                offset=offset)
 
     @app.get("/documents/{document_id:path}", response_model=DocumentDetailOut, tags=["graph"])
-    def document(state: State, document_id: str) -> DocumentDetailOut:
+    def document(state: State, document_id: Ident) -> DocumentDetailOut:
         ident = canonical_document_id(document_id)
         with state.lock:
             view = state.kg.store.get_document(ident)
@@ -159,7 +191,7 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
         return DocumentDetailOut.of(view)
 
     @app.delete("/documents/{document_id:path}", status_code=204, tags=["graph"])
-    def delete_document(state: State, document_id: str) -> Response:
+    def delete_document(state: State, document_id: Ident) -> Response:
         """Delete a document, its passages and what only it derived (cited documents stay)."""
         with state.lock:
             deleted = state.kg.delete(document_id)
@@ -168,7 +200,7 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
         return Response(status_code=204)
 
     @app.get("/entities/{entity_id:path}", response_model=EntityDetailOut, tags=["graph"])
-    def entity(state: State, entity_id: str) -> EntityDetailOut:
+    def entity(state: State, entity_id: Ident) -> EntityDetailOut:
         with state.lock:
             view = state.kg.store.get_entity(entity_id)
         if view is None:

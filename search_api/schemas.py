@@ -156,13 +156,6 @@ class StatsOut(BaseModel):
                    nodes=s.nodes, relationships=s.relationships, failures=failures or [])
 
 
-class HealthOut(BaseModel):
-    status: str
-    backend: str
-    model: str
-    documents: int
-
-
 class ProblemOut(BaseModel):
     """RFC 9457 problem details."""
 
@@ -170,6 +163,8 @@ class ProblemOut(BaseModel):
     title: str
     status: int
     detail: str
+    request_id: str | None = Field(None, description="the X-Request-ID of the request; "
+                                   "quote it when reporting a problem")
 
 
 # ---------------------------------------------------------------- extract (CLI)

@@ -13,7 +13,7 @@ from graph.store import GraphStore, SearchHit
 from ingest.embedding import CachedEmbedder, Embedder, SentenceTransformerEmbedder, Vectors
 from ingest.pipeline import DocumentParser
 from ingest.questions import QuestionAnalysis, QuestionAnalyzer
-from ontology.errors import CouncilKGError, DuplicateInputError
+from ontology.errors import CouncilKGError, DuplicateInputError, StoreUnavailableError
 from ontology.records import ParsedDocument
 from search_api.identifiers import canonical_document_id
 from search_api.ingest_log import Failure, IngestLog
@@ -77,6 +77,8 @@ class CouncilKG:
         self.parser = parser or DocumentParser(settings.parse_options())
         self.log = IngestLog(settings.store / "ingest-log.sqlite")
         self._analyzer: QuestionAnalyzer | None = None
+        #: called once per file with its outcome (metrics, audit), however ingest is reached
+        self.observers: list[Callable[[IngestOutcome], None]] = []
 
     @classmethod
     def open(cls, settings: Settings) -> CouncilKG:
@@ -84,7 +86,7 @@ class CouncilKG:
                                             threads=settings.torch_threads or None)
         embedder = CachedEmbedder(model, settings.store / "embedding-cache.sqlite")
         store = open_store(settings.backend, path=settings.store, dimension=embedder.dimension,
-                           neo4j=settings.neo4j())
+                           neo4j=settings.neo4j(), read_only=settings.read_only)
         return cls(settings, store, embedder)
 
     # ------------------------------------------------------------ ingest
@@ -114,9 +116,25 @@ class CouncilKG:
             except CouncilKGError:
                 continue  # the file fails with its reason when it is ingested
 
+    def writable(self) -> None:
+        """Writes are refused on a read-only service (one of several server workers)."""
+        if self.settings.read_only:
+            raise StoreUnavailableError("this server opened the store read-only "
+                                        "(COUNCILKG_READ_ONLY): writes go to a read-write one")
+
     def ingest_file(self, path: Path, *, claimed: dict[str, str] | None = None) -> IngestOutcome:
         """Ingest one file; ``claimed`` (document id -> file) refuses a second file of the
         same batch that is the same document, which would otherwise replace the first."""
+        self.writable()
+        outcome = self._ingest_file(path, claimed)
+        for observer in self.observers:
+            try:
+                observer(outcome)
+            except Exception:  # an observer's bug must not fail the ingest
+                log.exception("ingest observer failed")
+        return outcome
+
+    def _ingest_file(self, path: Path, claimed: dict[str, str] | None) -> IngestOutcome:
         try:
             parsed = self.parser.parse_file(path)
             doc = parsed.document
@@ -144,6 +162,7 @@ class CouncilKG:
 
     def delete(self, document_id: str) -> bool:
         """Remove an ingested document and what only it derived; False if not ingested."""
+        self.writable()
         deleted = self.store.delete_document(canonical_document_id(document_id))
         if deleted:
             self.log.forget_document(canonical_document_id(document_id))

@@ -12,11 +12,12 @@ from graph.search import FusionConfig
 from ingest.embedding import DEFAULT_MODEL
 from ingest.formats.isolation import ReaderLimits
 from ingest.pipeline import ParseOptions
+from search_api.ops_settings import OpsSettings
 
 _FUSION = FusionConfig()
 
 
-class Settings(BaseSettings):
+class Settings(OpsSettings, BaseSettings):  # serving limits, CORS, logs: OpsSettings
     model_config = SettingsConfigDict(env_prefix="COUNCILKG_", extra="ignore")
 
     store: Path = Field(Path(".councilkg/store"), description="store directory")

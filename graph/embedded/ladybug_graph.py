@@ -42,13 +42,16 @@ def document_from_row(row: dict[str, Any]) -> DocumentRecord:
 class LadybugGraph:
     """One read-write connection to a Ladybug database directory."""
 
-    def __init__(self, path: Path, schema: GraphSchema) -> None:
+    def __init__(self, path: Path, schema: GraphSchema, *, read_only: bool = False) -> None:
         import ladybug
 
         self.schema = schema
         path.parent.mkdir(parents=True, exist_ok=True)
+        if read_only and not path.exists():
+            raise StoreUnavailableError(f"no graph store at {path} to open read-only "
+                                        "(ingest first)", path=str(path))
         try:
-            self._db = ladybug.Database(str(path))
+            self._db = ladybug.Database(str(path), read_only=read_only)
         except RuntimeError as exc:
             if "lock" in str(exc).lower():
                 raise StoreUnavailableError(
@@ -57,6 +60,8 @@ class LadybugGraph:
                     path=str(path)) from exc
             raise StoreError(f"cannot open the graph store at {path}: {exc}") from exc
         self._conn = ladybug.Connection(self._db)
+        if read_only:
+            return  # its tables exist already; a read-only open cannot add any
         for statement in self.ddl():
             self._run(statement)
         self._add_missing_columns()
@@ -250,10 +255,16 @@ class LadybugGraph:
         return {r["d"]["id"]: document_from_row(r["d"]) for r in rows}
 
     def list_documents(self, *, limit: int, offset: int) -> list[DocumentRecord]:
-        rows = self._rows("MATCH (d:Document) WHERE d.ingested = true RETURN d "
-                          "ORDER BY d.id SKIP $offset LIMIT $limit",
-                          {"offset": offset, "limit": limit})
-        return [document_from_row(r["d"]) for r in rows]
+        """Paged in Python: Ladybug's ``ORDER BY .. SKIP s LIMIT n`` crashes the process
+        (SIGSEGV) once ``s + n`` passes ~65,000 (found by fuzzing ``/documents?offset=``),
+        and wraps ``SKIP`` past 2**32. Sorting the ids alone is cheap at any corpus size."""
+        ids = [row[0] for row in self._run("MATCH (d:Document) WHERE d.ingested = true "
+                                           "RETURN d.id ORDER BY d.id")]
+        page = ids[offset: offset + limit]
+        if not page:
+            return []
+        found = self.documents(page)
+        return [found[i] for i in page if i in found]
 
     def passage_count(self, doc_id: str) -> int:
         rows = self._run("MATCH (p:Passage)-[:PART_OF]->(d:Document {id: $id}) RETURN count(p)",

@@ -51,13 +51,19 @@ def _passage(row: dict[str, Any], page: int | None = None) -> PassageRecord:
 class EmbeddedStore:
     backend = "embedded"
 
-    def __init__(self, path: Path, *, dimension: int, schema: GraphSchema | None = None) -> None:
+    def __init__(self, path: Path, *, dimension: int, schema: GraphSchema | None = None,
+                 read_only: bool = False) -> None:
+        """``read_only``: several processes (server workers) may share the store; they see
+        it as it was when opened, and recovery is left to the next read-write open."""
         self.path = path
+        self.read_only = read_only
         path.mkdir(parents=True, exist_ok=True)
-        self.graph = LadybugGraph(path / "graph.lbug", schema or default_schema())
+        self.graph = LadybugGraph(path / "graph.lbug", schema or default_schema(),
+                                  read_only=read_only)
         self.passages = LancePassages(path / "passages.lance", dimension)
         self._maps: SearchMaps | None = None
-        self.recover()
+        if not read_only:
+            self.recover()
 
     @property
     def maps(self) -> SearchMaps:

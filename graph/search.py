@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ontology.errors import InvalidRequestError
+from ontology.records import AccessLevel
 
 MAX_K = 100
 MAX_QUERY_CHARS = 2000
@@ -24,11 +25,16 @@ class SearchMode(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class SearchFilters:
+    """Candidates are filtered by these *before* each retriever's top-k, so a filtered-out
+    passage never takes the place of one the caller may see. ``clearance`` is the caller's:
+    public (the fail-safe default) keeps passages of public documents only."""
+
     document: str | None = None  # document id/symbol
     year_from: int | None = None
     year_to: int | None = None
     body: str | None = None  # id of the body documents are submitted to (body/council)
     document_type: str | None = None  # CouncilDocument | Report | InformationDocument
+    clearance: AccessLevel = AccessLevel.PUBLIC
 
     def on_documents(self) -> bool:
         """Whether a filter reads document metadata beyond id and year (a store then
@@ -39,6 +45,10 @@ class SearchFilters:
         """Whether a document with this body and type passes the metadata filters."""
         return ((self.body is None or body == self.body)
                 and (self.document_type is None or document_type == self.document_type))
+
+    @property
+    def public_only(self) -> bool:
+        return self.clearance is not AccessLevel.RESTRICTED
 
 
 @dataclass(frozen=True, slots=True)

@@ -118,6 +118,7 @@ class DocumentParser:
             action_type=action_type(meta.action_required),
             document_type=document_type(meta.symbol, meta.summary, meta.action_required, body),
             body=body,
+            access_level=meta.access_level or "public",
         )
         spans = split_passages(blocks, target_words=self.options.target_words,
                                max_words=self.options.max_words)

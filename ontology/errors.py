@@ -98,3 +98,15 @@ class AmbiguousError(CouncilKGError):
     """A name that several nodes answer to; ``candidates`` lists them, nothing is guessed."""
 
     code = "ambiguous"
+
+
+class AuthenticationError(CouncilKGError):
+    """No API key, or one that is unknown or revoked (HTTP 401)."""
+
+    code = "unauthenticated"
+
+
+class PermissionDeniedError(CouncilKGError):
+    """A valid key whose scope does not allow the operation (HTTP 403)."""
+
+    code = "forbidden"

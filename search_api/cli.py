@@ -16,6 +16,8 @@ from pydantic import BaseModel, ValidationError
 
 from graph.search import MAX_K, SearchMode
 from ontology.errors import CouncilKGError, NotFoundError
+from ontology.records import AccessLevel
+from search_api.cli_keys import keys_app
 from search_api.cli_lineage import register as register_lineage
 from search_api.export import RdfFormat
 from search_api.facets import check_document_type
@@ -83,7 +85,11 @@ def _print_json(model: BaseModel | dict[str, Any]) -> None:
 
 @app.command()
 def ingest(paths: Annotated[list[Path], typer.Argument(help="files or folders")],
-           store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+           store: StoreOpt = None, as_json: JsonOpt = False,
+           access: Annotated[AccessLevel | None, typer.Option(
+               "--access", help="force the access level of these files (default: each "
+               "file's restriction marking; a stored restricted level is never lowered "
+               "without --access public)")] = None) -> None:
     """Ingest files and folders; one line per file: ingested, unchanged or failed (reason)."""
     files = list(expand_paths(paths))
     missing = [p for p in paths if not p.exists()]
@@ -100,7 +106,9 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="files or folders")]
             if not as_json:
                 line = f"{outcome.status:9} {outcome.path}"
                 if outcome.document_id:
-                    line += f" -> {outcome.document_id} ({outcome.passages} passages)"
+                    line += f" -> {outcome.document_id} ({outcome.passages} passages"
+                    restricted = outcome.access_level == AccessLevel.RESTRICTED
+                    line += ", restricted)" if restricted else ")"
                 if outcome.reason:
                     line += f": {outcome.reason}"
                 (bar.write if bar is not None else typer.echo)(line)
@@ -110,7 +118,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="files or folders")]
         for outcome in outcomes:
             kg.log.record(outcome.path, outcome.status, None, outcome.reason)
             report(outcome)
-        outcomes += kg.ingest([p for p in paths if p.exists()], progress=report)
+        outcomes += kg.ingest([p for p in paths if p.exists()], progress=report, access=access)
         if bar is not None:
             bar.close()
     counts = {s: sum(o.status == s for o in outcomes) for s in ("ingested", "unchanged",
@@ -431,6 +439,7 @@ def main() -> None:
 
 
 register_lineage(app)
+app.add_typer(keys_app, name="keys")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from ontology.errors import NotFoundError
+from search_api.auth import Caller
 from search_api.identifiers import canonical_document_id
 from search_api.schemas import DocumentOut, PassageOut
 
@@ -57,18 +58,19 @@ def vendor(name: str) -> FileResponse:
 
 @router.get("/documents/{document_id:path}/passages", response_model=PassagesOut,
             tags=["graph"])
-def document_passages(request: Request, document_id: str,
+def document_passages(request: Request, caller: Caller, document_id: str,
                       limit: Annotated[int, Query(ge=1, le=MAX_PASSAGES)] = 100,
                       offset: Annotated[int, Query(ge=0)] = 0) -> PassagesOut:
     """A document's passages in order (ids are ``{document}#{ordinal}``), paginated."""
     state: Any = request.app.state.councilkg
     ident = canonical_document_id(document_id)
     with state.lock:
-        view = state.kg.store.get_document(ident)
+        store = state.kg.store_for(caller.clearance)  # what this caller may see
+        view = store.get_document(ident)
         if view is None or not view.document.ingested:
             raise NotFoundError(f"no ingested document {document_id!r}", id=document_id)
         ids = [f"{ident}#{i}" for i in range(offset, min(view.passages, offset + limit))]
-        found = state.kg.store.get_passages(ids)
+        found = store.get_passages(ids)
     passages = sorted((found[i][0] for i in ids if i in found), key=lambda p: p.ordinal)
     return PassagesOut(document=DocumentOut.of(view.document), total=view.passages,
                        limit=limit, offset=offset,

@@ -50,6 +50,8 @@ class Settings(OpsSettings, BaseSettings):  # serving limits, CORS, logs: OpsSet
     candidates: int = Field(_FUSION.candidates, ge=1, le=1000)
     iri_base: str = Field("https://w3id.org/councilkg",
                           description="base of the IRIs minted in RDF exports")
+    public_read: bool = Field(False, description="anonymous callers get read scope with "
+                                                 "public clearance instead of a 401")
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "INFO"

@@ -21,6 +21,7 @@ class DenseMatrix:
         self.document_ids = np.asarray(columns["document_id"], dtype=object)
         self.years = np.asarray([-1 if y is None else y for y in columns["year"]],
                                 dtype=np.int64)
+        self.public = np.asarray([a == "public" for a in columns["access_level"]], dtype=bool)
 
     def __len__(self) -> int:
         return int(self.matrix.shape[0])
@@ -53,6 +54,8 @@ class DenseMatrix:
             mask = both(self.years >= filters.year_from)
         if filters.year_to is not None:
             mask = both((self.years <= filters.year_to) & (self.years >= 0))
+        if filters.public_only:
+            mask = both(self.public)
         return mask
 
     def search(self, vector: npt.NDArray[np.float32], limit: int, filters: SearchFilters,

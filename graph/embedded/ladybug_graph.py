@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 _DDL_TYPES = {str: "STRING", int: "INT64", bool: "BOOLEAN", float: "DOUBLE"}
 _DOC_FIELDS = ("id", "symbol", "title", "date", "year", "language", "source", "content_hash",
                "summary", "action_required", "action_type", "document_type", "body",
-               "ingested")
+               "ingested", "access_level")
 
 
 def _cast(expr: str, python_type: type) -> str:
@@ -254,12 +254,15 @@ class LadybugGraph:
         rows = self._rows("MATCH (d:Document) WHERE d.id IN $ids RETURN d", {"ids": list(ids)})
         return {r["d"]["id"]: document_from_row(r["d"]) for r in rows}
 
-    def list_documents(self, *, limit: int, offset: int) -> list[DocumentRecord]:
+    def list_documents(self, *, limit: int, offset: int,
+                       public_only: bool = False) -> list[DocumentRecord]:
         """Paged in Python: Ladybug's ``ORDER BY .. SKIP s LIMIT n`` crashes the process
         (SIGSEGV) once ``s + n`` passes ~65,000 (found by fuzzing ``/documents?offset=``),
         and wraps ``SKIP`` past 2**32. Sorting the ids alone is cheap at any corpus size."""
-        ids = [row[0] for row in self._run("MATCH (d:Document) WHERE d.ingested = true "
-                                           "RETURN d.id ORDER BY d.id")]
+        visible = " AND (d.access_level IS NULL OR d.access_level = 'public')" \
+            if public_only else ""
+        ids = [row[0] for row in self._run("MATCH (d:Document) WHERE d.ingested = true"
+                                           f"{visible} RETURN d.id ORDER BY d.id")]
         page = ids[offset: offset + limit]
         if not page:
             return []

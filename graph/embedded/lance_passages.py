@@ -43,6 +43,8 @@ def where_clause(filters: SearchFilters,
         parts.append(f"year >= {int(filters.year_from)}")
     if filters.year_to is not None:
         parts.append(f"year <= {int(filters.year_to)}")
+    if filters.public_only:
+        parts.append("access_level = 'public'")
     return " AND ".join(parts) or None
 
 
@@ -69,6 +71,7 @@ class LancePassages:
             pa.field("start", pa.int64()),
             pa.field("end", pa.int64()),
             pa.field("year", pa.int32()),
+            pa.field("access_level", pa.string()),
             pa.field("text", pa.string()),
             pa.field("index_text", pa.string()),
             pa.field("vector", pa.list_(pa.float32(), dimension)),
@@ -81,6 +84,9 @@ class LancePassages:
                     f"the passage index holds {stored}-d vectors but the model gives "
                     f"{dimension}-d; use a new store or the model it was built with",
                     stored=stored, model=dimension)
+            if "access_level" not in self._table.schema.names:
+                # an index written before classification: every document in it was public
+                self._table.add_columns({"access_level": "CAST('public' AS STRING)"})
         else:
             self._table = self._db.create_table(TABLE, schema=self._schema)
             self._create_fts()
@@ -97,7 +103,8 @@ class LancePassages:
         rows = [{
             "id": p.id, "document_id": doc.id, "content_hash": doc.content_hash,
             "ordinal": p.ordinal, "section": p.section, "heading_path": " > ".join(p.heading_path),
-            "start": p.start, "end": p.end, "year": doc.year, "text": p.text,
+            "start": p.start, "end": p.end, "year": doc.year,
+            "access_level": doc.access_level or "public", "text": p.text,
             "index_text": index_texts[i], "vector": vectors[i].tolist(),
         } for i, p in enumerate(parsed.passages)]
         try:
@@ -139,7 +146,8 @@ class LancePassages:
         return int(self._table.count_rows())
 
     _COLUMNS: ClassVar[list[str]] = ["id", "document_id", "content_hash", "ordinal", "section",
-                                     "heading_path", "start", "end", "year", "text"]
+                                     "heading_path", "start", "end", "year", "access_level",
+                                     "text"]
     _BM25_COLUMNS: ClassVar[list[str]] = [*_COLUMNS, "_score"]
     _DENSE_COLUMNS: ClassVar[list[str]] = [*_COLUMNS, "_distance"]
 

@@ -32,7 +32,7 @@ MAX_FETCH = 10_000
 MAX_TERMS = 256
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 _DOC_FIELDS = ("symbol", "title", "date", "year", "language", "source", "summary",
-               "action_required", "action_type", "document_type", "body")
+               "action_required", "action_type", "document_type", "body", "access_level")
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,12 +132,15 @@ def lucene_terms(text: str) -> str:
 def filter_params(filters: SearchFilters) -> dict[str, Any]:
     return {"document": filters.document, "year_from": filters.year_from,
             "year_to": filters.year_to, "body": filters.body,
-            "document_type": filters.document_type}
+            "document_type": filters.document_type,
+            "levels": ["public"] if filters.public_only else ["public", "restricted"]}
 
 
 def vector_fetch(limit: int, filters: SearchFilters) -> int:
     """How many neighbours to ask the index for: queryNodes applies WHERE after its
-    top-k, so with a year, body or type filter we over-fetch to still return ``limit`` hits."""
-    if filters.year_from is None and filters.year_to is None and not filters.on_documents():
+    top-k, so with a year, body, type or access filter we over-fetch to still return
+    ``limit`` hits (the store falls back to an exact scan when even that leaves fewer)."""
+    if (filters.year_from is None and filters.year_to is None and not filters.on_documents()
+            and not filters.public_only):
         return limit
     return min(MAX_FETCH, max(limit * OVERFETCH, 100))

@@ -46,7 +46,7 @@ def document_from(props: Any) -> DocumentRecord:
         content_hash=data.get("content_hash"), summary=data.get("summary"),
         action_required=data.get("action_required"), action_type=data.get("action_type"),
         ingested=bool(data.get("ingested")), document_type=data.get("document_type"),
-        body=data.get("body"))
+        body=data.get("body"), access_level=data.get("access_level"))
 
 
 class Reads:
@@ -72,8 +72,11 @@ class Reads:
 
         return self._read(work, f"reading {document_id}")
 
-    def list_documents(self, *, limit: int, offset: int) -> list[DocumentRecord]:
-        rows = self._read(lambda tx: list(tx.run(q.LIST_DOCUMENTS, limit=limit, offset=offset)),
+    def list_documents(self, *, limit: int, offset: int,
+                       public_only: bool = False) -> list[DocumentRecord]:
+        levels = ["public"] if public_only else ["public", "restricted"]
+        rows = self._read(lambda tx: list(tx.run(q.LIST_DOCUMENTS, limit=limit, offset=offset,
+                                                 levels=levels)),
                           "listing documents")
         return [document_from(r["d"]) for r in rows]
 

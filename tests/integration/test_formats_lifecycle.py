@@ -11,15 +11,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from search_api.api import create_app
 from search_api.cli import app
 from search_api.service import IngestOutcome
 from tests.conftest import REPO, SAMPLES
 from tests.formats.makers import FOOTNOTE, docx_bytes, pdf_bytes, replace_member, write
-from tests.integration.conftest import open_kg
+from tests.integration.conftest import authorized, open_kg
 
 pytestmark = pytest.mark.slow
 
@@ -149,7 +147,7 @@ def test_http_delete(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def
     kg = open_kg(tmp_path / "store", embedder)
     kg.ingest([tmp_path / "c24-58.txt"])
     try:
-        with TestClient(create_app(kg=kg)) as client:
+        with authorized(kg) as client:
             assert client.get("/documents/C24/58").status_code == 200
             assert client.delete("/documents/C24/58").status_code == 204
             assert client.get("/documents/C24/58").status_code == 404
@@ -193,7 +191,7 @@ def test_language_versions_are_linked_not_merged(tmp_path, embedder) -> None:  #
         outcomes = {Path(o.path).name: o for o in kg.ingest([tmp_path / "in"])}
         assert {n: (o.status, o.document_id) for n, o in outcomes.items()} == {
             "c24-58-e.txt": ("ingested", "C24/58"), "c24-58-f.txt": ("ingested", "C24/58-F")}
-        with TestClient(create_app(kg=kg)) as client:
+        with authorized(kg) as client:
             fr = client.get("/documents/C24/58-F").json()
             assert fr["document"]["language"] == "F"
             links = {(e["type"], e["direction"], e["node"]["id"]) for e in fr["links"]}

@@ -28,9 +28,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The local demo serves loopback only, in the explicit public-read mode (no key needed to read
+# public documents; `make run PUBLIC_READ=false` asks for keys, see README "Access").
+PUBLIC_READ ?= true
 run: $(STAMP) $(WEB_STAMP)
 	-$(BIN)/councilkg ingest $(CORPUS)
-	$(BIN)/councilkg serve --host 127.0.0.1 --port 8000
+	COUNCILKG_PUBLIC_READ=$(PUBLIC_READ) $(BIN)/councilkg serve --host 127.0.0.1 --port 8000
 
 # Neo4j's own Cypher front end (npm, offline at run time) for tests/contract/test_cypher_lint.py;
 # reinstalled only when the lock file changes. Without npm that test fails and says why.

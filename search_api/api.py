@@ -10,7 +10,7 @@ from dataclasses import asdict
 from typing import Annotated
 
 import anyio.to_thread
-from fastapi import Depends, FastAPI, Header, Path, Query, Request
+from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.responses import Response
 
 from graph.search import MAX_K, MAX_QUERY_CHARS, SearchMode
@@ -46,6 +46,7 @@ from search_api.schemas import (
     DocumentOut,
     EntityDetailOut,
     FailureOut,
+    Ident,
     ProblemOut,
     SearchOut,
     StatsOut,
@@ -55,7 +56,6 @@ from search_api.settings import Settings
 
 log = logging.getLogger(__name__)
 
-MAX_ID_CHARS = 200
 MAX_OFFSET = 1_000_000_000  # beyond any corpus; keeps offsets inside every store's integers
 #: every error a route may give, documented as what is sent: application/problem+json
 #: with the ProblemOut schema (so a fuzzer validates problem bodies too)
@@ -83,8 +83,6 @@ def get_state(request: Request) -> AppState:
 
 
 State = Annotated[AppState, Depends(get_state)]
-#: document and entity ids in paths: a symbol or id is short; longer is refused (422)
-Ident = Annotated[str, Path(min_length=1, max_length=MAX_ID_CHARS)]
 
 
 def negotiate(accept: str) -> RdfFormat:
@@ -127,8 +125,8 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
         state = AppState(service)
         app.state.councilkg = state
         app.state.keys = KeyStore(service.settings.store / KEYS_FILE)
-        app.state.public_read = service.settings.public_read
-        if service.settings.public_read:
+        app.state.public_read = settings.public_read  # the app's settings, as middleware's
+        if settings.public_read:
             log.warning("public-read mode: callers without a key read public documents")
         try:
             yield

@@ -23,7 +23,8 @@ from search_api.keys import KeyStore, Principal, Scope
 #: no key needed: probes (no data), the API description, and the explorer's page and
 #: libraries (its data calls send the key); /metrics needs a read key (Prometheus sends one)
 PUBLIC_ROUTES = frozenset({"/health", "/ready", "/openapi.json", "/docs",
-                           "/docs/oauth2-redirect", "/redoc", "/", "/explorer/vendor/{name}"})
+                           "/docs/oauth2-redirect", "/redoc", "/", "/explorer/vendor/{name}",
+                           "/explorer/static"})
 ANONYMOUS = Principal(key_id=None, scope=Scope.READ, clearance=AccessLevel.PUBLIC,
                       name="anonymous (public-read mode)")
 

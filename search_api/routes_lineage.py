@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 
 from graph.lineage import MAX_DEPTH
 from graph.store import GraphStore
 from search_api import lineage as ops
 from search_api.auth import principal_of
+from search_api.schemas import Ident
 from search_api.schemas_lineage import LineageOut, PathsOut, ResolutionOut, TimelineOut
 
 router = APIRouter(tags=["lineage"])
@@ -21,7 +22,6 @@ Types = Annotated[str | None, Query(max_length=500, description="comma-separated
                                     "types (CITES,REVISES,...); MENTIONS = document mentions")]
 Limit = Annotated[int, Query(ge=1, le=ops.MAX_PAGE, description="items per page")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000_000)]
-Ident = Annotated[str, Path(min_length=1, max_length=200, description="id or symbol")]
 Passages = Annotated[bool, Query(description="add each edge's whole evidence passage "
                                              "(the evidence words and span are always given)")]
 

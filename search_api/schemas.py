@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from fastapi import Path
 from pydantic import BaseModel, Field
 
 from graph.store import DocumentView, EntityRef, EntityView, Link, SearchHit, StoreStats
 from ontology.records import DocumentRecord, ParsedDocument, PassageRecord
+
+MAX_ID_CHARS = 200
+#: document and entity ids in paths: a symbol or id is short; longer is refused (422)
+Ident = Annotated[str, Path(min_length=1, max_length=MAX_ID_CHARS, description="id or symbol")]
 
 
 class DocumentOut(BaseModel):

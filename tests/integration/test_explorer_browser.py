@@ -36,7 +36,8 @@ Page = Any  # playwright.sync_api.Page
 @pytest.fixture(scope="module")
 def site(kg) -> Iterator[str]:  # type: ignore[no-untyped-def]
     require_browser()
-    with serve(create_app(kg=kg)) as url:
+    # the explicit public-read mode `make run` uses: the page works without a key
+    with serve(create_app(kg.settings.model_copy(update={"public_read": True}), kg=kg)) as url:
         yield url
 
 

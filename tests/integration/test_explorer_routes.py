@@ -10,11 +10,12 @@ from fastapi.testclient import TestClient
 
 from search_api import routes_explorer
 from search_api.api import create_app
+from tests.integration.conftest import key_for
 
 
 @pytest.fixture(scope="module")
 def client(kg) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
-    with TestClient(create_app(kg=kg)) as c:
+    with TestClient(create_app(kg=kg), headers={"X-API-Key": key_for(kg, scope="read")}) as c:
         yield c
 
 

@@ -9,11 +9,12 @@ from fastapi.testclient import TestClient
 
 from search_api.api import create_app
 from search_api.facets import document_kinds
+from tests.integration.conftest import key_for
 
 
 @pytest.fixture(scope="module")
 def client(kg) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
-    with TestClient(create_app(kg=kg)) as c:
+    with TestClient(create_app(kg=kg), headers={"X-API-Key": key_for(kg, scope="read")}) as c:
         yield c
 
 

@@ -18,12 +18,13 @@ class StoreConfig:
     path: Path
     dimension: int
     neo4j: Neo4jConfig | None = None
+    read_only: bool = False  # the embedded store opens its graph read-only (shared by processes)
 
 
 def _embedded(config: StoreConfig) -> GraphStore:
     from graph.embedded.store import EmbeddedStore
 
-    return EmbeddedStore(config.path, dimension=config.dimension)
+    return EmbeddedStore(config.path, dimension=config.dimension, read_only=config.read_only)
 
 
 def _neo4j(config: StoreConfig) -> GraphStore:
@@ -42,10 +43,10 @@ BACKENDS: dict[str, Callable[[StoreConfig], GraphStore]] = {
 
 
 def open_store(backend: str, *, path: Path, dimension: int,
-               neo4j: Neo4jConfig | None = None) -> GraphStore:
+               neo4j: Neo4jConfig | None = None, read_only: bool = False) -> GraphStore:
     try:
         factory = BACKENDS[backend]
     except KeyError:
         raise StoreError(f"unknown backend {backend!r}; valid: {', '.join(sorted(BACKENDS))}",
                          backend=backend) from None
-    return factory(StoreConfig(path=path, dimension=dimension, neo4j=neo4j))
+    return factory(StoreConfig(path=path, dimension=dimension, neo4j=neo4j, read_only=read_only))

@@ -57,6 +57,19 @@ class InputTooLargeError(IngestError):
     code = "input-too-large"
 
 
+class DuplicateInputError(IngestError):
+    """Two inputs of one batch are the same document (same symbol, or same file stem
+    without a symbol): the later one is refused rather than silently replacing the other."""
+
+    code = "duplicate-input"
+
+
+class ReaderLimitError(IngestError):
+    """A format reader ran out of its time or memory budget (a hostile or broken file)."""
+
+    code = "reader-limit"
+
+
 class StoreError(CouncilKGError):
     """The store could not be opened, read or written."""
 

@@ -38,6 +38,10 @@ class DocumentRecord:
     action_required: str | None = None
     action_type: str | None = None  # approve | endorse | decide | comment | note
     ingested: bool = True
+    #: ontology subclass of Document: CouncilDocument | Report | InformationDocument
+    document_type: str | None = None
+    #: id of the body the document is submitted to (body/council, body/cwg-fhr)
+    body: str | None = None
     #: "public" or "restricted" (AccessLevel); None on cited-only stubs
     access_level: str | None = None
 

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from dataclasses import asdict
 from typing import Annotated
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.responses import Response
 
@@ -28,18 +29,24 @@ from search_api.export import (
     serialize,
     shapes_text,
 )
+from search_api.facets import FacetsOut, check_document_type, facets
 from search_api.identifiers import canonical_document_id
 from search_api.keys import KEYS_FILE, KeyStore, Principal
+from search_api.metrics import Metrics
+from search_api.metrics import router as metrics_router
+from search_api.middleware import install_middleware
 from search_api.problems import MEDIA_TYPE, install_problem_handlers
 from search_api.routes_documents import router as documents_router
+from search_api.routes_explorer import install as install_explorer
 from search_api.routes_lineage import router as lineage_router
+from search_api.routes_ops import router as ops_router
 from search_api.schemas import (
     DocumentDetailOut,
     DocumentListOut,
     DocumentOut,
     EntityDetailOut,
     FailureOut,
-    HealthOut,
+    Ident,
     ProblemOut,
     SearchOut,
     StatsOut,
@@ -49,8 +56,12 @@ from search_api.settings import Settings
 
 log = logging.getLogger(__name__)
 
-PROBLEMS = {status: {"model": ProblemOut, "content": {MEDIA_TYPE: {}}}
-            for status in (401, 403, 404, 409, 413, 422, 500, 503)}
+MAX_OFFSET = 1_000_000_000  # beyond any corpus; keeps offsets inside every store's integers
+#: every error a route may give, documented as what is sent: application/problem+json
+#: with the ProblemOut schema (so a fuzzer validates problem bodies too)
+PROBLEMS = {status: {"model": ProblemOut, "content": {MEDIA_TYPE: {
+                "schema": {"$ref": "#/components/schemas/ProblemOut"}}}}
+            for status in (401, 403, 404, 405, 409, 413, 422, 429, 500, 503)}
 
 
 class AppState:
@@ -59,6 +70,7 @@ class AppState:
     def __init__(self, kg: CouncilKG) -> None:
         self.kg = kg
         self.lock = threading.Lock()
+        self.closing = False  # set at shutdown: /ready answers 503
 
     def store(self, principal: Principal) -> GraphStore:
         """The store as this caller sees it (call with the lock held)."""
@@ -83,24 +95,47 @@ def negotiate(accept: str) -> RdfFormat:
     return RdfFormat.TURTLE
 
 
+def close_when_idle(state: AppState, timeout: float) -> None:
+    """Close the store once no request holds it: uvicorn has stopped taking requests and
+    waited for the running ones, but a worker thread of a cancelled one may still be in
+    the store, and closing under it could crash the process mid-write. If it does not
+    let go in time the store is left to the process exit (the graph replays its
+    write-ahead log on the next open)."""
+    if not state.lock.acquire(timeout=max(timeout, 0.1)):
+        log.warning("store not closed: a request still held it after %.0f s", timeout)
+        return
+    try:
+        state.kg.close()
+        log.info("store closed")
+    finally:
+        state.lock.release()
+
+
 def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None) -> FastAPI:
     """App factory; pass ``kg`` to serve an already open service (tests, embedding)."""
+
+    settings = settings or (kg.settings if kg is not None else Settings())
+    metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = kg is None
-        service = kg or CouncilKG.open(settings or Settings())
-        app.state.councilkg = AppState(service)
+        service = kg or CouncilKG.open(settings)
+        service.observers.append(metrics.observe_ingest)
+        state = AppState(service)
+        app.state.councilkg = state
         app.state.keys = KeyStore(service.settings.store / KEYS_FILE)
-        app.state.public_read = service.settings.public_read
-        if service.settings.public_read:
+        app.state.public_read = settings.public_read  # the app's settings, as middleware's
+        if settings.public_read:
             log.warning("public-read mode: callers without a key read public documents")
         try:
             yield
         finally:
+            state.closing = True
+            service.observers.remove(metrics.observe_ingest)
             app.state.keys.close()
-            if owned:
-                service.close()
+            if owned:  # in a thread: waiting for the lock must not block the event loop
+                await anyio.to_thread.run_sync(close_when_idle, state, settings.shutdown_timeout)
 
     app = FastAPI(title="councilkg", version="0.1.0", lifespan=lifespan,
                   description="Knowledge graph and hybrid search over ITU Council documents. "
@@ -108,16 +143,13 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
                   responses=PROBLEMS,  # type: ignore[arg-type]
                   dependencies=[Depends(authenticate)])
     install_problem_handlers(app)
+    app.state.metrics = metrics
+    install_middleware(app, settings, metrics)
+    app.include_router(ops_router)
+    app.include_router(metrics_router)
     app.include_router(lineage_router)  # before /documents/{id:path}: matched first
+    install_explorer(app)  # the page at / and /documents/{id}/passages, also before
     app.include_router(documents_router)
-
-    @app.get("/health", response_model=HealthOut, tags=["ops"])
-    def health(state: State) -> HealthOut:
-        """Liveness, without a key; the count is of public documents only."""
-        with state.lock:
-            stats = state.kg.store_for(AccessLevel.PUBLIC).stats()
-        return HealthOut(status="ok", backend=stats.backend, model=state.kg.embedder.name,
-                         documents=stats.documents)
 
     document_exemptions(app)
 
@@ -132,10 +164,15 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
                                               description="only this document")] = None,
         year_from: Annotated[int | None, Query(ge=1865, le=2200)] = None,
         year_to: Annotated[int | None, Query(ge=1865, le=2200)] = None,
+        body: Annotated[str | None, Query(max_length=200, description="only documents "
+                                          "submitted to this body (see /facets)")] = None,
+        document_type: Annotated[str | None, Query(max_length=100, description="only this "
+                                                   "kind of document (see /facets)")] = None,
     ) -> SearchOut:
         with state.lock:  # question analysis may read the store (its entity lexicon)
             request = state.kg.request(q, k=k, mode=mode, document=document,
-                                       year_from=year_from, year_to=year_to,
+                                       year_from=year_from, year_to=year_to, body=body,
+                                       document_type=check_document_type(document_type),
                                        clearance=caller.clearance)
         vector = state.kg.query_vector(request)
         with state.lock:
@@ -157,14 +194,14 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
     @app.get("/documents", response_model=DocumentListOut, tags=["graph"])
     def documents(state: State, caller: Caller,
                   limit: Annotated[int, Query(ge=1, le=500)] = 100,
-                  offset: Annotated[int, Query(ge=0)] = 0) -> DocumentListOut:
+                  offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> DocumentListOut:
         with state.lock:
             docs = state.store(caller).list_documents(limit=limit, offset=offset)
         return DocumentListOut(documents=[DocumentOut.of(d) for d in docs], limit=limit,
                                offset=offset)
 
     @app.get("/documents/{document_id:path}", response_model=DocumentDetailOut, tags=["graph"])
-    def document(state: State, caller: Caller, document_id: str) -> DocumentDetailOut:
+    def document(state: State, caller: Caller, document_id: Ident) -> DocumentDetailOut:
         ident = canonical_document_id(document_id)
         with state.lock:
             view = state.store(caller).get_document(ident)
@@ -173,7 +210,7 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
         return DocumentDetailOut.of(view)
 
     @app.get("/entities/{entity_id:path}", response_model=EntityDetailOut, tags=["graph"])
-    def entity(state: State, caller: Caller, entity_id: str) -> EntityDetailOut:
+    def entity(state: State, caller: Caller, entity_id: Ident) -> EntityDetailOut:
         with state.lock:
             view = state.store(caller).get_entity(entity_id)
         if view is None:
@@ -210,6 +247,13 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
             graph = export_graph(state.store(caller), document_id=ident,
                                  base=state.kg.settings.iri_base)
         return Response(serialize(graph, format), media_type=MEDIA_TYPES[format])
+
+    @app.get("/facets", response_model=FacetsOut, tags=["search"])
+    def search_facets(state: State, caller: Caller) -> FacetsOut:
+        """The years, bodies and document types of the documents this caller may see,
+        with counts: the values the /search filters can take."""
+        with state.lock:
+            return facets(state.store(caller))
 
     @app.get("/stats", response_model=StatsOut, tags=["ops"])
     def stats(state: State, caller: Caller) -> StatsOut:

@@ -20,8 +20,11 @@ from ontology.records import AccessLevel
 from search_api.keys import KeyStore, Principal, Scope
 
 #: route paths anyone may call without a key; the only list of exemptions
-PUBLIC_ROUTES = frozenset({"/health", "/openapi.json", "/docs", "/docs/oauth2-redirect",
-                           "/redoc", "/"})
+#: no key needed: probes (no data), the API description, and the explorer's page and
+#: libraries (its data calls send the key); /metrics needs a read key (Prometheus sends one)
+PUBLIC_ROUTES = frozenset({"/health", "/ready", "/openapi.json", "/docs",
+                           "/docs/oauth2-redirect", "/redoc", "/", "/explorer/vendor/{name}",
+                           "/explorer/static"})
 ANONYMOUS = Principal(key_id=None, scope=Scope.READ, clearance=AccessLevel.PUBLIC,
                       name="anonymous (public-read mode)")
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from graph.search import MAX_K, SearchMode
 from ontology.errors import CouncilKGError, NotFoundError
@@ -20,7 +20,9 @@ from ontology.records import AccessLevel
 from search_api.cli_keys import keys_app
 from search_api.cli_lineage import register as register_lineage
 from search_api.export import RdfFormat
+from search_api.facets import check_document_type
 from search_api.identifiers import canonical_document_id
+from search_api.logs import configure_logging
 from search_api.schemas import (
     DocumentDetailOut,
     DocumentListOut,
@@ -45,13 +47,16 @@ T = TypeVar("T")
 
 
 def _settings(store: Path | None) -> Settings:
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:  # a bad COUNCILKG_* variable: say which, no traceback
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err["loc"]) or "settings"
+            typer.echo(f"error: {where}: {err['msg']}", err=True)
+        raise typer.Exit(2) from exc
     if store is not None:
         settings = settings.model_copy(update={"store": store})
-    logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("sentence_transformers", "transformers", "httpx", "huggingface_hub"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    configure_logging(settings.log_level, settings.log_format)
     return settings
 
 
@@ -133,11 +138,16 @@ def search(query: Annotated[str, typer.Argument(help="question or keywords")],
            document: Annotated[str | None, typer.Option(help="only this document")] = None,
            year_from: Annotated[int | None, typer.Option()] = None,
            year_to: Annotated[int | None, typer.Option()] = None,
+           body: Annotated[str | None, typer.Option(help="submitted to this body "
+                                                    "(body/council)")] = None,
+           document_type: Annotated[str | None, typer.Option(
+               "--type", help="CouncilDocument | Report | InformationDocument")] = None,
            store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Hybrid (BM25 + dense) search over passages."""
     with _service(store) as kg:
-        hits = _guard(lambda: kg.search(kg.request(query, k=k, mode=mode, document=document,
-                                                   year_from=year_from, year_to=year_to)))
+        hits = _guard(lambda: kg.search(kg.request(
+            query, k=k, mode=mode, document=document, year_from=year_from, year_to=year_to,
+            body=body, document_type=check_document_type(document_type))))
     out = SearchOut.of(query, mode.value, hits)
     if as_json:
         _print_json(out)
@@ -412,15 +422,16 @@ def migrate(source: Annotated[str, typer.Option("--from", help="backend to copy 
 @app.command()
 def serve(host: Annotated[str | None, typer.Option()] = None,
           port: Annotated[int | None, typer.Option()] = None,
+          workers: Annotated[int | None, typer.Option(
+              min=1, max=64, help="server processes (default $COUNCILKG_WORKERS or 1)")] = None,
           store: StoreOpt = None) -> None:
     """Serve the HTTP API (OpenAPI at /docs and /openapi.json)."""
-    import uvicorn
-
-    from search_api.api import create_app
+    from search_api.serving import serve as run_server
 
     settings = _settings(store)
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
-                log_level=settings.log_level.lower())
+    if workers is not None:
+        settings = settings.model_copy(update={"workers": workers})
+    _guard(lambda: run_server(settings, host=host, port=port))
 
 
 def main() -> None:

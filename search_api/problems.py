@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -22,6 +24,7 @@ from ontology.errors import (
     StoreUnavailableError,
     UnsupportedInputError,
 )
+from search_api.logs import request_id_var
 
 log = logging.getLogger(__name__)
 
@@ -58,13 +61,33 @@ EXTENSIONS = ("candidates", "near_matches")
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="councilkg"'}
 
 
-def problem(status: int, code: str, title: str, detail: str,
-            extensions: dict[str, object] | None = None) -> JSONResponse:
+def problem_body(status: int, code: str, title: str, detail: str,
+                 extensions: Mapping[str, object] | None = None) -> dict[str, object]:
+    """The problem document; ``request_id`` ties it to the server's log lines."""
     body: dict[str, object] = {"type": PROBLEM_TYPE_BASE + code, "title": title,
                                "status": status, "detail": detail}
     body.update(extensions or {})
-    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE,
-                        headers=CHALLENGE if status == 401 else None)
+    rid = request_id_var.get()
+    if rid is not None:
+        body["request_id"] = rid
+    return body
+
+
+def problem(status: int, code: str, title: str, detail: str,
+            extensions: Mapping[str, object] | None = None,
+            headers: Mapping[str, str] | None = None) -> JSONResponse:
+    if status == 401:
+        headers = {**CHALLENGE, **(headers or {})}
+    return JSONResponse(problem_body(status, code, title, detail, extensions),
+                        status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+def _slug(status: int) -> str:
+    """``404`` -> ``not-found``: a stable problem type per HTTP status."""
+    try:
+        return HTTPStatus(status).phrase.lower().replace(" ", "-")
+    except ValueError:
+        return "http-error"
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -86,7 +109,10 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return problem(exc.status_code, "http-error", "HTTPError", str(exc.detail))
+        # keeps the exception's headers (405's Allow, 401's WWW-Authenticate)
+        slug = _slug(exc.status_code)
+        title = "".join(w.capitalize() for w in slug.split("-"))
+        return problem(exc.status_code, slug, title, str(exc.detail), headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

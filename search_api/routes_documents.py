@@ -21,7 +21,7 @@ from ontology.errors import IngestError, InputTooLargeError, NotFoundError
 from ontology.records import AccessLevel
 from search_api.auth import Writer
 from search_api.identifiers import canonical_document_id
-from search_api.schemas import IngestOut
+from search_api.schemas import Ident, IngestOut
 
 router = APIRouter(tags=["graph"])
 CHUNK = 1 << 20
@@ -88,7 +88,7 @@ def upload_document(
 
 
 @router.delete("/documents/{document_id:path}", status_code=204)
-def delete_document(request: Request, principal: Writer, document_id: str) -> Response:
+def delete_document(request: Request, principal: Writer, document_id: Ident) -> Response:
     """Delete a document, its passages and what only it derived (cited documents stay)."""
     state = request.app.state.councilkg
     ident = canonical_document_id(document_id)

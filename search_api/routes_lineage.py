@@ -12,6 +12,7 @@ from graph.lineage import MAX_DEPTH
 from graph.store import GraphStore
 from search_api import lineage as ops
 from search_api.auth import principal_of
+from search_api.schemas import Ident
 from search_api.schemas_lineage import LineageOut, PathsOut, ResolutionOut, TimelineOut
 
 router = APIRouter(tags=["lineage"])
@@ -20,7 +21,7 @@ Depth = Annotated[int, Query(ge=1, le=MAX_DEPTH, description=f"hops, 1..{MAX_DEP
 Types = Annotated[str | None, Query(max_length=500, description="comma-separated relation "
                                     "types (CITES,REVISES,...); MENTIONS = document mentions")]
 Limit = Annotated[int, Query(ge=1, le=ops.MAX_PAGE, description="items per page")]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000_000)]
 Passages = Annotated[bool, Query(description="add each edge's whole evidence passage "
                                              "(the evidence words and span are always given)")]
 
@@ -37,7 +38,7 @@ def _store(request: Request, state: Any) -> GraphStore:
 
 
 @router.get("/documents/{document_id:path}/lineage", response_model=LineageOut)
-def document_lineage(request: Request, document_id: str,
+def document_lineage(request: Request, document_id: Ident,
                      direction: Annotated[str, Query(pattern="^(out|in|both)$")] = "out",
                      depth: Depth = 1, types: Types = None, limit: Limit = 100,
                      offset: Offset = 0, passages: Passages = False) -> LineageOut:
@@ -52,7 +53,7 @@ def document_lineage(request: Request, document_id: str,
 
 
 @router.get("/entities/{entity_id:path}/neighbors", response_model=LineageOut)
-def entity_neighbors(request: Request, entity_id: str, depth: Depth = 1, types: Types = None,
+def entity_neighbors(request: Request, entity_id: Ident, depth: Depth = 1, types: Types = None,
                      limit: Limit = 100, offset: Offset = 0,
                      passages: Passages = False) -> LineageOut:
     """Nodes within ``depth`` hops of an entity, either direction."""
@@ -64,7 +65,7 @@ def entity_neighbors(request: Request, entity_id: str, depth: Depth = 1, types: 
 
 
 @router.get("/resolutions/{resolution_id:path}", response_model=ResolutionOut)
-def resolution(request: Request, resolution_id: str) -> ResolutionOut:
+def resolution(request: Request, resolution_id: Ident) -> ResolutionOut:
     """A resolution: its versions in order and who cites, reports on or implements each."""
     state = _locked(request)
     with state.lock:

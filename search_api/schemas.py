@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from fastapi import Path
 from pydantic import BaseModel, Field
 
 from graph.store import DocumentView, EntityRef, EntityView, Link, SearchHit, StoreStats
 from ontology.records import DocumentRecord, ParsedDocument, PassageRecord
+
+MAX_ID_CHARS = 200
+#: document and entity ids in paths: a symbol or id is short; longer is refused (422)
+Ident = Annotated[str, Path(min_length=1, max_length=MAX_ID_CHARS, description="id or symbol")]
 
 
 class DocumentOut(BaseModel):
@@ -21,6 +28,9 @@ class DocumentOut(BaseModel):
     action_type: str | None = Field(None, description="approve | endorse | decide | comment | "
                                                       "note, read from 'Action required'")
     ingested: bool = Field(True, description="false for a document only known from citations")
+    document_type: str | None = Field(None, description="CouncilDocument | Report | "
+                                                        "InformationDocument (ontology class)")
+    body: str | None = Field(None, description="id of the body it is submitted to")
     access_level: str | None = Field(None, description="public | restricted (see README, "
                                                         "Access); none for a cited stub")
 
@@ -29,7 +39,8 @@ class DocumentOut(BaseModel):
         return cls(id=doc.id, symbol=doc.symbol, title=doc.title, date=doc.date, year=doc.year,
                    language=doc.language, source=doc.source, summary=doc.summary,
                    action_required=doc.action_required, action_type=doc.action_type,
-                   ingested=doc.ingested, access_level=doc.access_level)
+                   ingested=doc.ingested, document_type=doc.document_type, body=doc.body,
+                   access_level=doc.access_level)
 
 
 class IngestOut(BaseModel):
@@ -163,13 +174,6 @@ class StatsOut(BaseModel):
                    nodes=s.nodes, relationships=s.relationships, failures=failures or [])
 
 
-class HealthOut(BaseModel):
-    status: str
-    backend: str
-    model: str
-    documents: int
-
-
 class ProblemOut(BaseModel):
     """RFC 9457 problem details."""
 
@@ -177,6 +181,8 @@ class ProblemOut(BaseModel):
     title: str
     status: int
     detail: str
+    request_id: str | None = Field(None, description="the X-Request-ID of the request; "
+                                   "quote it when reporting a problem")
 
 
 # ---------------------------------------------------------------- extract (CLI)

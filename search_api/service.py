@@ -14,7 +14,12 @@ from graph.visible import PublicView
 from ingest.embedding import CachedEmbedder, Embedder, SentenceTransformerEmbedder, Vectors
 from ingest.pipeline import DocumentParser
 from ingest.questions import QuestionAnalysis, QuestionAnalyzer
-from ontology.errors import CouncilKGError, PermissionDeniedError
+from ontology.errors import (
+    CouncilKGError,
+    DuplicateInputError,
+    PermissionDeniedError,
+    StoreUnavailableError,
+)
 from ontology.records import AccessLevel, ParsedDocument
 from search_api.identifiers import canonical_document_id
 from search_api.ingest_log import Failure, IngestLog
@@ -79,6 +84,8 @@ class CouncilKG:
         self.parser = parser or DocumentParser(settings.parse_options())
         self.log = IngestLog(settings.store / "ingest-log.sqlite")
         self._analyzers: dict[AccessLevel, QuestionAnalyzer] = {}
+        #: called once per file with its outcome (metrics, audit), however ingest is reached
+        self.observers: list[Callable[[IngestOutcome], None]] = []
 
     @classmethod
     def open(cls, settings: Settings) -> CouncilKG:
@@ -86,7 +93,7 @@ class CouncilKG:
                                             threads=settings.torch_threads or None)
         embedder = CachedEmbedder(model, settings.store / "embedding-cache.sqlite")
         store = open_store(settings.backend, path=settings.store, dimension=embedder.dimension,
-                           neo4j=settings.neo4j())
+                           neo4j=settings.neo4j(), read_only=settings.read_only)
         return cls(settings, store, embedder)
 
     # ------------------------------------------------------------ ingest
@@ -99,8 +106,10 @@ class CouncilKG:
         outcomes = []
         files = list(expand_paths(paths))
         self.learn_acronyms(files)
+        claimed: dict[str, str] = {}  # document id -> the file of this batch that holds it
         for path in files:
-            outcome = self.ingest_file(path, access=access, clearance=clearance)
+            outcome = self.ingest_file(path, claimed=claimed, access=access,
+                                       clearance=clearance)
             self.log.record(outcome.path, outcome.status, outcome.document_id, outcome.reason)
             outcomes.append(outcome)
             if progress:
@@ -118,6 +127,27 @@ class CouncilKG:
                 self.parser.learn(path)
             except CouncilKGError:
                 continue  # the file fails with its reason when it is ingested
+
+    def writable(self) -> None:
+        """Writes are refused on a read-only service (one of several server workers)."""
+        if self.settings.read_only:
+            raise StoreUnavailableError("this server opened the store read-only "
+                                        "(COUNCILKG_READ_ONLY): writes go to a read-write one")
+
+    def ingest_file(self, path: Path, *, claimed: dict[str, str] | None = None,
+                    access: AccessLevel | None = None,
+                    clearance: AccessLevel = AccessLevel.RESTRICTED) -> IngestOutcome:
+        """Ingest one file; ``claimed`` (document id -> file) refuses a second file of the
+        same batch that is the same document, which would otherwise replace the first."""
+        self.writable()
+        outcome = self._ingest_file(path, claimed, access, clearance)
+        for observer in self.observers:
+            try:
+                observer(outcome)
+            except Exception:  # an observer's bug must not fail the ingest
+                log.exception("ingest observer failed")
+        return outcome
+
 
     def classify(self, parsed: ParsedDocument, access: AccessLevel | None,
                  clearance: AccessLevel) -> tuple[ParsedDocument, bool]:
@@ -141,11 +171,19 @@ class CouncilKG:
         unchanged = stored_hash == doc.content_hash and (stored_level or "public") == level
         return parsed, unchanged
 
-    def ingest_file(self, path: Path, *, access: AccessLevel | None = None,
-                    clearance: AccessLevel = AccessLevel.RESTRICTED) -> IngestOutcome:
+    def _ingest_file(self, path: Path, claimed: dict[str, str] | None,
+                     access: AccessLevel | None, clearance: AccessLevel) -> IngestOutcome:
         try:
             parsed, unchanged = self.classify(self.parser.parse_file(path), access, clearance)
             doc = parsed.document
+            if claimed is not None:
+                first = claimed.setdefault(doc.id, str(path))
+                if first != str(path):
+                    raise DuplicateInputError(
+                        f"{path.name}: same document {doc.id} as {Path(first).name}, earlier "
+                        "in this batch; ingest one file per document (a language version "
+                        "carries its language suffix in its symbol, e.g. -F)",
+                        path=str(path), document_id=doc.id, other=first)
             if unchanged:
                 return IngestOutcome(str(path), "unchanged", doc.id, len(parsed.passages),
                                      access_level=doc.access_level)
@@ -164,6 +202,7 @@ class CouncilKG:
 
     def delete(self, document_id: str) -> bool:
         """Remove an ingested document and what only it derived; False if not ingested."""
+        self.writable()
         deleted = self.store.delete_document(canonical_document_id(document_id))
         if deleted:
             self.log.forget_document(canonical_document_id(document_id))
@@ -196,20 +235,38 @@ class CouncilKG:
 
     def request(self, query: str, *, k: int = 10, mode: str | SearchMode = SearchMode.HYBRID,
                 document: str | None = None, year_from: int | None = None,
-                year_to: int | None = None, understand: bool = True,
+                year_to: int | None = None, body: str | None = None,
+                document_type: str | None = None, understand: bool = True,
                 analysis: QuestionAnalysis | None = None,
                 clearance: AccessLevel = AccessLevel.RESTRICTED) -> SearchRequest:
         """A search request; ``understand`` adds what question analysis finds (entity ids
         and acronym <-> long form expansions); pass ``analysis`` when already done."""
         filters = SearchFilters(
             document=canonical_document_id(document) if document else None,
-            year_from=year_from, year_to=year_to, clearance=clearance)
+            year_from=year_from, year_to=year_to, body=body, document_type=document_type,
+            clearance=clearance)
         if analysis is None and understand and query.strip():
             analysis = self.analyze(query, clearance)
         return SearchRequest(query=query, k=k, mode=SearchMode(mode), filters=filters,
                              fusion=self.settings.fusion(),
                              expansions=analysis.expansions if analysis else (),
-                             entities=analysis.entity_ids if analysis else ())
+                             entities=analysis.entity_ids if analysis else (),
+                             evidence=self.relation_evidence(analysis) if analysis else ())
+
+    def relation_evidence(self, analysis: QuestionAnalysis) -> tuple[str, ...]:
+        """Passages the asked-about relations of the named entities were read from
+        ("who chairs ICTGC": the passage of ICTGC's CHAIRED_BY edge)."""
+        if not analysis.relations or self.settings.evidence_weight <= 0:
+            return ()
+        wanted = set(analysis.relations)
+        out: list[str] = []
+        for entity_id in analysis.entity_ids:
+            view = self.store.get_entity(entity_id)
+            if view is None:
+                continue
+            out += [link.passage_id for link in view.links
+                    if link.type in wanted and link.passage_id]
+        return tuple(dict.fromkeys(out))
 
     def query_vector(self, request: SearchRequest) -> Vectors | None:
         if request.mode is SearchMode.BM25:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.store import EntityRef, Link
-from graph.terms import protecting_relations
+from graph.terms import DOCUMENT_CONTENT_RELATIONS, protecting_relations
 from ontology.errors import StoreError, StoreUnavailableError
 from ontology.records import DocumentRecord, EntityRecord, ParsedDocument
 from ontology.schema import GraphSchema
@@ -25,9 +25,8 @@ log = logging.getLogger(__name__)
 
 _DDL_TYPES = {str: "STRING", int: "INT64", bool: "BOOLEAN", float: "DOUBLE"}
 _DOC_FIELDS = ("id", "symbol", "title", "date", "year", "language", "source", "content_hash",
-               "summary", "action_required", "action_type", "ingested", "access_level")
-#: relationship types whose edges are "document content", replaced on re-ingest
-_OUTGOING_FROM_DOCUMENT = ("CITES", "REVISES")
+               "summary", "action_required", "action_type", "document_type", "body",
+               "ingested", "access_level")
 
 
 def _cast(expr: str, python_type: type) -> str:
@@ -43,13 +42,16 @@ def document_from_row(row: dict[str, Any]) -> DocumentRecord:
 class LadybugGraph:
     """One read-write connection to a Ladybug database directory."""
 
-    def __init__(self, path: Path, schema: GraphSchema) -> None:
+    def __init__(self, path: Path, schema: GraphSchema, *, read_only: bool = False) -> None:
         import ladybug
 
         self.schema = schema
         path.parent.mkdir(parents=True, exist_ok=True)
+        if read_only and not path.exists():
+            raise StoreUnavailableError(f"no graph store at {path} to open read-only "
+                                        "(ingest first)", path=str(path))
         try:
-            self._db = ladybug.Database(str(path))
+            self._db = ladybug.Database(str(path), read_only=read_only)
         except RuntimeError as exc:
             if "lock" in str(exc).lower():
                 raise StoreUnavailableError(
@@ -58,6 +60,8 @@ class LadybugGraph:
                     path=str(path)) from exc
             raise StoreError(f"cannot open the graph store at {path}: {exc}") from exc
         self._conn = ladybug.Connection(self._db)
+        if read_only:
+            return  # its tables exist already; a read-only open cannot add any
         for statement in self.ddl():
             self._run(statement)
         self._add_missing_columns()
@@ -125,7 +129,7 @@ class LadybugGraph:
     def _remove_derivation(self, doc_id: str) -> None:
         self._run("MATCH (p:Passage)-[:PART_OF]->(d:Document {id: $id}) DETACH DELETE p",
                   {"id": doc_id})
-        for rel in _OUTGOING_FROM_DOCUMENT:
+        for rel in DOCUMENT_CONTENT_RELATIONS:
             self.schema.relation(rel)
             self._run(f"MATCH (d:Document {{id: $id}})-[e:{rel}]->() DELETE e", {"id": doc_id})
 
@@ -212,8 +216,10 @@ class LadybugGraph:
         self._run("BEGIN TRANSACTION")
         try:
             self._remove_derivation(doc_id)
-            cited = self._run("MATCH (d:Document {id: $id})<-[:CITES]-() RETURN count(*)",
-                              {"id": doc_id})[0][0]
+            # kept as a stub while another document's content points at it
+            cited = self._run("MATCH (d:Document {id: $id})<-[r:"
+                              + "|".join(DOCUMENT_CONTENT_RELATIONS)
+                              + "]-(:Document) RETURN count(r)", {"id": doc_id})[0][0]
             if cited:
                 cleared = ", ".join(f"d.{k} = NULL" for k in _DOC_FIELDS
                                     if k not in ("id", "symbol", "ingested"))
@@ -250,12 +256,18 @@ class LadybugGraph:
 
     def list_documents(self, *, limit: int, offset: int,
                        public_only: bool = False) -> list[DocumentRecord]:
+        """Paged in Python: Ladybug's ``ORDER BY .. SKIP s LIMIT n`` crashes the process
+        (SIGSEGV) once ``s + n`` passes ~65,000 (found by fuzzing ``/documents?offset=``),
+        and wraps ``SKIP`` past 2**32. Sorting the ids alone is cheap at any corpus size."""
         visible = " AND (d.access_level IS NULL OR d.access_level = 'public')" \
             if public_only else ""
-        rows = self._rows(f"MATCH (d:Document) WHERE d.ingested = true{visible} RETURN d "
-                          "ORDER BY d.id SKIP $offset LIMIT $limit",
-                          {"offset": offset, "limit": limit})
-        return [document_from_row(r["d"]) for r in rows]
+        ids = [row[0] for row in self._run("MATCH (d:Document) WHERE d.ingested = true"
+                                           f"{visible} RETURN d.id ORDER BY d.id")]
+        page = ids[offset: offset + limit]
+        if not page:
+            return []
+        found = self.documents(page)
+        return [found[i] for i in page if i in found]
 
     def passage_count(self, doc_id: str) -> int:
         rows = self._run("MATCH (p:Passage)-[:PART_OF]->(d:Document {id: $id}) RETURN count(p)",

@@ -31,8 +31,12 @@ def _quote(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def where_clause(filters: SearchFilters) -> str | None:
+def where_clause(filters: SearchFilters,
+                 documents: frozenset[str] | None = None) -> str | None:
+    """SQL for LanceDB's prefilter; ``documents`` are the ids the metadata filters admit."""
     parts = []
+    if documents is not None:
+        parts.append(f"document_id IN ({', '.join(_quote(d) for d in sorted(documents))})")
     if filters.document:
         parts.append(f"document_id = {_quote(filters.document)}")
     if filters.year_from is not None:
@@ -147,19 +151,20 @@ class LancePassages:
     _BM25_COLUMNS: ClassVar[list[str]] = [*_COLUMNS, "_score"]
     _DENSE_COLUMNS: ClassVar[list[str]] = [*_COLUMNS, "_distance"]
 
-    def bm25(self, query: str, limit: int, filters: SearchFilters) -> list[dict[str, Any]]:
+    def bm25(self, query: str, limit: int, filters: SearchFilters,
+             documents: frozenset[str] | None = None) -> list[dict[str, Any]]:
         terms = fts_query(query)
         if not terms or not self.count():
             return []
         search = self._table.search(terms, query_type="fts", fts_columns="index_text")
-        where = where_clause(filters)
+        where = where_clause(filters, documents)
         if where:
             search = search.where(where, prefilter=True)
         rows: list[dict[str, Any]] = search.select(self._BM25_COLUMNS).limit(limit).to_list()
         return rows
 
-    def dense(self, vector: npt.NDArray[np.float32], limit: int,
-              filters: SearchFilters) -> list[dict[str, Any]]:
+    def dense(self, vector: npt.NDArray[np.float32], limit: int, filters: SearchFilters,
+              documents: frozenset[str] | None = None) -> list[dict[str, Any]]:
         """Exact cosine search over an in-memory matrix of every row.
 
         Measured at 100k passages (bench/search_latency.py): LanceDB's flat scan takes
@@ -169,7 +174,7 @@ class LancePassages:
         cache = self._dense_cache()
         if cache is None:
             return []
-        return cache.search(vector, limit, filters)
+        return cache.search(vector, limit, filters, documents)
 
     def _dense_cache(self) -> DenseMatrix | None:
         version = self._table.version

@@ -60,14 +60,20 @@ def _passage(row: dict[str, Any], page: int | None = None) -> PassageRecord:
 class EmbeddedStore:
     backend = "embedded"
 
-    def __init__(self, path: Path, *, dimension: int, schema: GraphSchema | None = None) -> None:
+    def __init__(self, path: Path, *, dimension: int, schema: GraphSchema | None = None,
+                 read_only: bool = False) -> None:
+        """``read_only``: several processes (server workers) may share the store; they see
+        it as it was when opened, and recovery is left to the next read-write open."""
         self.path = path
+        self.read_only = read_only
         path.mkdir(parents=True, exist_ok=True)
-        self.graph = LadybugGraph(path / "graph.lbug", schema or default_schema())
+        self.graph = LadybugGraph(path / "graph.lbug", schema or default_schema(),
+                                  read_only=read_only)
         self.passages = LancePassages(path / "passages.lance", dimension)
         self._maps: SearchMaps | None = None
         self._access: access.AccessIndex | None = None
-        self.recover()
+        if not read_only:
+            self.recover()
 
     @property
     def maps(self) -> SearchMaps:
@@ -144,6 +150,10 @@ class EmbeddedStore:
                query_vector: npt.NDArray[np.float32] | None) -> list[SearchHit]:
         request.check_vector(query_vector)
         mode, limit = request.mode, request.candidate_limit
+        maps = self.maps
+        documents = maps.admitted(request.filters)
+        if documents is not None and not documents:
+            return []
         rows: dict[str, dict[str, Any]] = {}
         bm25: list[tuple[str, float]] = []
         dense: list[tuple[str, float]] = []
@@ -152,16 +162,15 @@ class EmbeddedStore:
             # nothing to hide: spare LanceDB the prefilter (the marker check below stays)
             filters = replace(filters, clearance=AccessLevel.RESTRICTED)
         if mode in (SearchMode.BM25, SearchMode.HYBRID):
-            found = self.passages.bm25(request.keyword_query, limit, filters)
+            found = self.passages.bm25(request.keyword_query, limit, filters, documents)
             rows.update((r["id"], r) for r in found)
             bm25 = [(r["id"], float(r.get("_score", 0.0))) for r in found]
         if mode in (SearchMode.DENSE, SearchMode.HYBRID):
             assert query_vector is not None
-            found = self.passages.dense(query_vector, limit, filters)
+            found = self.passages.dense(query_vector, limit, filters, documents)
             for r in found:
                 rows.setdefault(r["id"], r)
             dense = [(r["id"], 1.0 - float(r.get("_distance", 1.0))) for r in found]
-        maps = self.maps
         ranked = fuse(request, bm25, dense, lambda ids: {
             pid: [e.id for e in maps.mentions.get(pid, ())] for pid in ids})
         docs = maps.documents_of({rows[pid]["document_id"] for pid, _ in ranked})

@@ -14,7 +14,7 @@ with Neo4j's own front end. Only Cypher available since Neo4j 5.15 is used
 
 from __future__ import annotations
 
-from graph.terms import protecting_relations
+from graph.terms import DOCUMENT_CONTENT_RELATIONS, protecting_relations
 from ontology.schema import GraphSchema, default_schema
 
 #: names of the schema objects created at start-up (not Cypher: lower-case on purpose)
@@ -48,12 +48,15 @@ SET_CONTENT_HASH = "MATCH (d:Document {id: $id}) SET d.content_hash = $hash"
 # ---------------------------------------------------------------- delete
 DOCUMENT_HASH = ("MATCH (d:Document {id: $id}) WHERE d.ingested = true "
                  "RETURN d.content_hash AS hash")
-CITATIONS_OF = "MATCH (:Document {id: $id})<-[:CITES]-(c) RETURN count(c) AS n"
+#: another document's content still points at this one (it cites, revises or translates it)
+CITATIONS_OF = ("MATCH (:Document {id: $id})<-[r:" + "|".join(DOCUMENT_CONTENT_RELATIONS)
+                + "]-(:Document) RETURN count(r) AS n")
 #: a still-cited document stays as a stub: everything but id, symbol and name is cleared
 CLEAR_DOCUMENT = (
     "MATCH (d:Document {id: $id}) SET d.title = NULL, d.date = NULL, d.year = NULL, "
     "d.language = NULL, d.source = NULL, d.content_hash = NULL, d.summary = NULL, "
-    "d.action_required = NULL, d.access_level = NULL, d.ingested = false")
+    "d.action_required = NULL, d.action_type = NULL, d.document_type = NULL, d.body = NULL, "
+    "d.access_level = NULL, d.ingested = false")
 DELETE_DOCUMENT = "MATCH (d:Document {id: $id}) DETACH DELETE d"
 #: only for the contract tests and a deliberate ``migrate --replace``
 DELETE_EVERYTHING = "MATCH (n) DETACH DELETE n"
@@ -74,9 +77,11 @@ PASSAGE_VECTORS = ("MATCH (p:Passage) WHERE p.id IN $ids "
                    "RETURN p.id AS id, p.embedding AS embedding, p.index_text AS index_text")
 
 # ---------------------------------------------------------------- search
+_META_FILTER = ("AND ($body IS NULL OR d.body = $body) "
+                "AND ($document_type IS NULL OR d.document_type = $document_type)")
 _FILTER = ("($document IS NULL OR d.id = $document) "
            "AND ($year_from IS NULL OR d.year >= $year_from) "
-           "AND ($year_to IS NULL OR d.year <= $year_to) "
+           f"AND ($year_to IS NULL OR d.year <= $year_to) {_META_FILTER} "
            "AND (d.access_level IS NULL OR d.access_level IN $levels)")
 #: full-text results stream lazily, so filtering before LIMIT is exact
 FULLTEXT_SEARCH = (
@@ -97,6 +102,7 @@ VECTOR_SEARCH_IN_DOCUMENT = (
     "WHERE node.embedding IS NOT NULL "
     "AND ($year_from IS NULL OR d.year >= $year_from) "
     "AND ($year_to IS NULL OR d.year <= $year_to) "
+    f"{_META_FILTER} "
     "AND (d.access_level IS NULL OR d.access_level IN $levels) "
     "WITH node, reduce(s = 0.0, i IN range(0, size($vector) - 1) "
     "| s + node.embedding[i] * $vector[i]) AS dot, "

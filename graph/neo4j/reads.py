@@ -44,8 +44,9 @@ def document_from(props: Any) -> DocumentRecord:
         date=data.get("date"), year=None if year is None else int(year),
         language=data.get("language"), source=data.get("source"),
         content_hash=data.get("content_hash"), summary=data.get("summary"),
-        action_required=data.get("action_required"), ingested=bool(data.get("ingested")),
-        access_level=data.get("access_level"))
+        action_required=data.get("action_required"), action_type=data.get("action_type"),
+        ingested=bool(data.get("ingested")), document_type=data.get("document_type"),
+        body=data.get("body"), access_level=data.get("access_level"))
 
 
 class Reads:

@@ -27,6 +27,7 @@ from graph.neo4j.lineage_reads import LineageReads
 from graph.neo4j.reads import Reads
 from graph.search import SearchMode, SearchRequest, fuse
 from graph.store import SearchHit, StoreStats
+from graph.terms import DOCUMENT_CONTENT_RELATIONS
 from ontology.errors import CouncilKGError, InvalidRequestError, StoreError
 from ontology.records import ParsedDocument
 from ontology.schema import GraphSchema, default_schema
@@ -117,7 +118,7 @@ class Neo4jStore(Reads, LineageReads, AccessReads):
 
     def delete_document(self, document_id: str) -> bool:
         sweep = plan.orphan_sweep(self.schema)
-        outgoing = [q.remove_outgoing(rel, self.schema) for rel in plan.OUTGOING_FROM_DOCUMENT]
+        outgoing = [q.remove_outgoing(rel, self.schema) for rel in DOCUMENT_CONTENT_RELATIONS]
 
         def work(tx: ManagedTransaction) -> bool:
             if tx.run(q.DOCUMENT_HASH, id=document_id).single() is None:

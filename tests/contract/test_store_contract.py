@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from graph.store import GraphDump, GraphStore
 from ontology.errors import NotFoundError, UnknownTermError
 from ontology.records import EntityRecord, RelationRecord
-from tests.contract.corpus import BODY, RV, WORK, Written, doc_a, doc_b, doc_c
+from tests.contract.corpus import BODY, DIM, RV, WORK, Written, doc_a, doc_b, doc_c
 
 
 def write(store: GraphStore, *docs: Written) -> None:
@@ -136,6 +137,9 @@ def test_list_documents_pages_in_id_order(store: GraphStore) -> None:
     assert page == ["C23/5", "C24/10"]
     assert [d.id for d in store.list_documents(limit=2, offset=2)] == ["C25/7(Rev.1)"]
     assert store.list_documents(limit=2, offset=5) == []
+    # far past the end (Ladybug's SKIP used to crash the process there, or wrap around)
+    for offset in (65_535, 1_000_000, 2**32):
+        assert store.list_documents(limit=500, offset=offset) == []
 
 
 def test_stats_count_every_label_and_type(store: GraphStore) -> None:
@@ -183,3 +187,26 @@ def test_terms_outside_the_ontology_are_refused_before_any_write(store: GraphSto
     assert store.document_hash("C24/10") is None
     assert store.get_document("C24/10") is None
     assert store.stats().passages == 0
+
+
+def test_embedded_read_only_open_serves_and_refuses_writes(tmp_path: Path) -> None:
+    """Several server workers share an embedded store read-only (see search_api.serving)."""
+    from graph.embedded.store import EmbeddedStore
+    from ontology.errors import StoreUnavailableError
+
+    with pytest.raises(StoreUnavailableError, match="ingest first"):
+        EmbeddedStore(tmp_path / "none", dimension=DIM, read_only=True)
+    writer = EmbeddedStore(tmp_path / "s", dimension=DIM)
+    write(writer, doc_a(), doc_b())
+    writer.close()
+    readers = [EmbeddedStore(tmp_path / "s", dimension=DIM, read_only=True) for _ in range(2)]
+    try:
+        for reader in readers:
+            assert [d.id for d in reader.list_documents(limit=10, offset=0)] == [
+                "C23/5", "C24/10"]
+        with pytest.raises(Exception, match=r"(?i)read.only"):
+            readers[0].delete_document("C23/5")
+        assert readers[1].get_document("C23/5") is not None
+    finally:
+        for reader in readers:
+            reader.close()

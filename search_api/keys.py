@@ -105,7 +105,7 @@ class KeyStore:
     def list(self) -> list[KeyInfo]:
         with self._lock:
             rows = self._db.execute("SELECT id, name, scope, clearance, created, revoked "
-                                    "FROM api_keys ORDER BY created, id").fetchall()
+                                    "FROM api_keys ORDER BY rowid").fetchall()
         return [KeyInfo(*row) for row in rows]
 
     def revoke(self, key_id: str) -> KeyInfo:

@@ -4,8 +4,9 @@ Builds (or reuses) an embedded store of samples/corpus + ../shared/corpus with t
 starts the production server in a subprocess (``councilkg serve``, with ``--workers``),
 waits for ``/ready``, then drives it with locust (headless, as a library): ``--users``
 connections (one per locust user, FastHttpUser), each paced by ``constant_throughput``
-so the whole sends ``--search-rate`` requests/s to /search for ``--seconds``, then
-``--ask-rate`` requests/s to /ask. A warm-up of ``--warmup`` seconds is run and
+and started ``1/rate`` s after the previous one, so the whole sends evenly spaced requests,
+``--search-rate`` per second to /search for ``--seconds``, then ``--ask-rate`` per second
+to /ask. The warm-up (at least ``--warmup`` s, and until every user has started) is
 discarded before each phase. Prints p50/p95/p99, achieved rate and error rate per
 endpoint, and the server's load; stops the server; asserts nothing.
 
@@ -101,8 +102,10 @@ def phase(base_url: str, path: str, rate: float, users: int, seconds: float,
 
     env = Environment(user_classes=[Client])
     runner = env.create_local_runner()
-    runner.start(users, spawn_rate=users)
-    gevent.sleep(warmup)
+    # users start 1/rate s apart, so their periodic sends (every users/rate s) interleave
+    # evenly: started together they would send in bursts of `users` requests at once
+    runner.start(users, spawn_rate=rate)
+    gevent.sleep(max(warmup, users / rate + 1))
     env.stats.reset_all()  # the warm-up (connections, first model calls) is not measured
     started = time.monotonic()
     gevent.sleep(seconds)

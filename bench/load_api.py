@@ -84,8 +84,19 @@ def start_server(store: Path, port: int, workers: int, env: dict[str, str]) -> A
     raise RuntimeError("the server was not ready within 180 s")
 
 
+def read_key(store: Path) -> str:
+    """A read key with public clearance, as the web hub would hold."""
+    from search_api.keys import KEYS_FILE, KeyStore
+
+    keys = KeyStore(store / KEYS_FILE)
+    try:
+        return keys.create(scope="read", clearance="public", name="load bench")[1]
+    finally:
+        keys.close()
+
+
 def phase(base_url: str, path: str, rate: float, users: int, seconds: float,
-          warmup: float, queries: list[str]) -> dict[str, Any]:
+          warmup: float, queries: list[str], key: str) -> dict[str, Any]:
     """``rate`` requests/s to ``path`` from ``users`` connections for ``seconds``."""
 
     class Client(FastHttpUser):
@@ -96,7 +107,8 @@ def phase(base_url: str, path: str, rate: float, users: int, seconds: float,
         def call(self) -> None:
             q = random.choice(queries)
             with self.client.get(path, params={"q": q, "k": 10 if path == "/search" else 5},
-                                 name=path, catch_response=True) as response:
+                                 headers={"X-API-Key": key}, name=path,
+                                 catch_response=True) as response:
                 if response.status_code != 200:
                     response.failure(f"HTTP {response.status_code}")
 
@@ -139,12 +151,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         store = args.store or Path(tmp) / "store"
         build_store(store, env)
+        key = read_key(store)
         load_before = os.getloadavg()
         server = start_server(store, args.port, args.workers, env)
         base_url = f"http://127.0.0.1:{args.port}"
         try:
             results = [phase(base_url, path, rate, args.users, args.seconds, args.warmup,
-                             questions())
+                             questions(), key)
                        for path, rate in (("/search", args.search_rate),
                                           ("/ask", args.ask_rate)) if rate > 0]
         finally:

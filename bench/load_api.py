@@ -4,8 +4,9 @@ Builds (or reuses) an embedded store of samples/corpus + ../shared/corpus with t
 starts the production server in a subprocess (``councilkg serve``, with ``--workers``),
 waits for ``/ready``, then drives it with locust (headless, as a library): ``--users``
 connections (one per locust user, FastHttpUser), each paced by ``constant_throughput``
-so the whole sends ``--search-rate`` requests/s to /search for ``--seconds``, then
-``--ask-rate`` requests/s to /ask. A warm-up of ``--warmup`` seconds is run and
+and started ``1/rate`` s after the previous one, so the whole sends evenly spaced requests,
+``--search-rate`` per second to /search for ``--seconds``, then ``--ask-rate`` per second
+to /ask. The warm-up (at least ``--warmup`` s, and until every user has started) is
 discarded before each phase. Prints p50/p95/p99, achieved rate and error rate per
 endpoint, and the server's load; stops the server; asserts nothing.
 
@@ -83,8 +84,19 @@ def start_server(store: Path, port: int, workers: int, env: dict[str, str]) -> A
     raise RuntimeError("the server was not ready within 180 s")
 
 
+def read_key(store: Path) -> str:
+    """A read key with public clearance, as the web hub would hold."""
+    from search_api.keys import KEYS_FILE, KeyStore
+
+    keys = KeyStore(store / KEYS_FILE)
+    try:
+        return keys.create(scope="read", clearance="public", name="load bench")[1]
+    finally:
+        keys.close()
+
+
 def phase(base_url: str, path: str, rate: float, users: int, seconds: float,
-          warmup: float, queries: list[str]) -> dict[str, Any]:
+          warmup: float, queries: list[str], key: str) -> dict[str, Any]:
     """``rate`` requests/s to ``path`` from ``users`` connections for ``seconds``."""
 
     class Client(FastHttpUser):
@@ -95,14 +107,17 @@ def phase(base_url: str, path: str, rate: float, users: int, seconds: float,
         def call(self) -> None:
             q = random.choice(queries)
             with self.client.get(path, params={"q": q, "k": 10 if path == "/search" else 5},
-                                 name=path, catch_response=True) as response:
+                                 headers={"X-API-Key": key}, name=path,
+                                 catch_response=True) as response:
                 if response.status_code != 200:
                     response.failure(f"HTTP {response.status_code}")
 
     env = Environment(user_classes=[Client])
     runner = env.create_local_runner()
-    runner.start(users, spawn_rate=users)
-    gevent.sleep(warmup)
+    # users start 1/rate s apart, so their periodic sends (every users/rate s) interleave
+    # evenly: started together they would send in bursts of `users` requests at once
+    runner.start(users, spawn_rate=rate)
+    gevent.sleep(max(warmup, users / rate + 1))
     env.stats.reset_all()  # the warm-up (connections, first model calls) is not measured
     started = time.monotonic()
     gevent.sleep(seconds)
@@ -136,12 +151,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         store = args.store or Path(tmp) / "store"
         build_store(store, env)
+        key = read_key(store)
         load_before = os.getloadavg()
         server = start_server(store, args.port, args.workers, env)
         base_url = f"http://127.0.0.1:{args.port}"
         try:
             results = [phase(base_url, path, rate, args.users, args.seconds, args.warmup,
-                             questions())
+                             questions(), key)
                        for path, rate in (("/search", args.search_rate),
                                           ("/ask", args.ask_rate)) if rate > 0]
         finally:

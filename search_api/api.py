@@ -61,7 +61,7 @@ MAX_OFFSET = 1_000_000_000  # beyond any corpus; keeps offsets inside every stor
 #: with the ProblemOut schema (so a fuzzer validates problem bodies too)
 PROBLEMS = {status: {"model": ProblemOut, "content": {MEDIA_TYPE: {
                 "schema": {"$ref": "#/components/schemas/ProblemOut"}}}}
-            for status in (401, 403, 404, 405, 409, 413, 422, 429, 500, 503)}
+            for status in (400, 401, 403, 404, 405, 409, 413, 422, 429, 500, 503)}
 
 
 class AppState:

@@ -21,8 +21,7 @@ from ontology.errors import IngestError, InputTooLargeError, NotFoundError
 from ontology.records import AccessLevel
 from search_api.auth import Writer
 from search_api.identifiers import canonical_document_id
-from search_api.problems import MEDIA_TYPE
-from search_api.schemas import Ident, IngestOut, ProblemOut
+from search_api.schemas import Ident, IngestOut
 
 router = APIRouter(tags=["graph"])
 CHUNK = 1 << 20
@@ -62,10 +61,7 @@ def _keep(upload: UploadFile, uploads: Path, cap: int) -> tuple[Path, bool]:
 
 
 @router.post("/documents", status_code=201, response_model=IngestOut,
-             responses={200: {"model": IngestOut, "description": "unchanged: already stored"},
-                        400: {"model": ProblemOut, "description": "a malformed multipart body",
-                              "content": {MEDIA_TYPE: {"schema": {
-                                  "$ref": "#/components/schemas/ProblemOut"}}}}})
+             responses={200: {"model": IngestOut, "description": "unchanged: already stored"}})
 def upload_document(
     request: Request, principal: Writer,
     file: Annotated[UploadFile, File(description="one document: .txt, .md, .html, .docx, .pdf")],

@@ -23,6 +23,7 @@ from ontology.errors import (
 from ontology.records import AccessLevel, ParsedDocument
 from search_api.identifiers import canonical_document_id
 from search_api.ingest_log import Failure, IngestLog
+from search_api.query_batching import CoalescingEmbedder
 from search_api.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,7 @@ class CouncilKG:
         self.parser = parser or DocumentParser(settings.parse_options())
         self.log = IngestLog(settings.store / "ingest-log.sqlite")
         self._analyzers: dict[AccessLevel, QuestionAnalyzer] = {}
+        self._query_embedder: Embedder | None = None
         #: called once per file with its outcome (metrics, audit), however ingest is reached
         self.observers: list[Callable[[IngestOutcome], None]] = []
 
@@ -279,9 +281,13 @@ class CouncilKG:
 
     @property
     def embedder_for_queries(self) -> Embedder:
-        """Queries bypass the passage cache (they would only grow it)."""
-        inner = getattr(self.embedder, "inner", None)
-        return inner if inner is not None else self.embedder
+        """Queries bypass the passage cache (they would only grow it); concurrent ones
+        share model calls (search_api.query_batching)."""
+        if self._query_embedder is None:
+            inner = getattr(self.embedder, "inner", None)
+            self._query_embedder = CoalescingEmbedder(inner if inner is not None
+                                                      else self.embedder)
+        return self._query_embedder
 
     def close(self) -> None:
         self.store.close()

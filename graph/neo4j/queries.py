@@ -95,6 +95,14 @@ VECTOR_SEARCH = (
     "CALL db.index.vector.queryNodes($index, $fetch, $vector) YIELD node, score "
     f"MATCH (node)-[:PART_OF]->(d:Document) WHERE {_FILTER} "
     "RETURN node.id AS id, score ORDER BY score DESC, id LIMIT $limit")
+#: exact cosine of each matched passage to $vector (plain Cypher: runs on any 5.x)
+_EXACT_COSINE = (
+    "WITH node, reduce(s = 0.0, i IN range(0, size($vector) - 1) "
+    "| s + node.embedding[i] * $vector[i]) AS dot, "
+    "reduce(s = 0.0, x IN node.embedding | s + x * x) AS norm2 "
+    "RETURN node.id AS id, "
+    "CASE WHEN norm2 = 0.0 THEN 0.0 ELSE dot / (sqrt(norm2) * $norm) END AS score "
+    "ORDER BY score DESC, id LIMIT $limit")
 #: with a document filter, exact cosine over that document's passages (a pre-filter,
 #: like the embedded store's), computed in plain Cypher so it runs on any 5.x
 VECTOR_SEARCH_IN_DOCUMENT = (
@@ -104,23 +112,13 @@ VECTOR_SEARCH_IN_DOCUMENT = (
     "AND ($year_to IS NULL OR d.year <= $year_to) "
     f"{_META_FILTER} "
     "AND (d.access_level IS NULL OR d.access_level IN $levels) "
-    "WITH node, reduce(s = 0.0, i IN range(0, size($vector) - 1) "
-    "| s + node.embedding[i] * $vector[i]) AS dot, "
-    "reduce(s = 0.0, x IN node.embedding | s + x * x) AS norm2 "
-    "RETURN node.id AS id, "
-    "CASE WHEN norm2 = 0.0 THEN 0.0 ELSE dot / (sqrt(norm2) * $norm) END AS score "
-    "ORDER BY score DESC, id LIMIT $limit")
+    + _EXACT_COSINE)
 #: the same exact cosine over every visible passage: the fallback when the index's
 #: over-fetch, once filtered, leaves fewer than $limit (a true pre-filter, linear in passages)
 VECTOR_SEARCH_EXACT = (
     "MATCH (node:Passage)-[:PART_OF]->(d:Document) "
     f"WHERE node.embedding IS NOT NULL AND {_FILTER} "
-    "WITH node, reduce(s = 0.0, i IN range(0, size($vector) - 1) "
-    "| s + node.embedding[i] * $vector[i]) AS dot, "
-    "reduce(s = 0.0, x IN node.embedding | s + x * x) AS norm2 "
-    "RETURN node.id AS id, "
-    "CASE WHEN norm2 = 0.0 THEN 0.0 ELSE dot / (sqrt(norm2) * $norm) END AS score "
-    "ORDER BY score DESC, id LIMIT $limit")
+    + _EXACT_COSINE)
 HYDRATE_PASSAGES = (
     "UNWIND $ids AS pid MATCH (p:Passage {id: pid})-[:PART_OF]->(d:Document) "
     "RETURN p.id AS id, p.name AS context, p.section AS section, p.ordinal AS ordinal, "

@@ -9,6 +9,10 @@ COPY ontology ontology
 COPY ingest ingest
 COPY graph graph
 COPY search_api search_api
-RUN pip install .
+# the explorer's graph library (cytoscape.js) from the committed npm lock file
+RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm \
+    && npm ci --prefix search_api/explorer --no-audit --no-fund --loglevel=error \
+    && apt-get purge -y npm && apt-get autoremove -y && rm -rf /var/lib/apt/lists/*
+RUN pip install -e .
 EXPOSE 8000
 CMD ["councilkg", "serve", "--host", "0.0.0.0", "--port", "8000"]

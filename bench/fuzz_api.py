@@ -164,7 +164,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, help="other cases than the derandomized ones")
     parser.add_argument("--store", type=Path, help="store to build or reuse")
     parser.add_argument("--header", action="append", default=[],
-                        help="'Name: value' sent with every case (e.g. an API key)")
+                        help="'Name: value' sent with every case (default: a fresh write "
+                             "key's X-API-Key)")
     parser.add_argument("--exclude-method", action="append", default=[])
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -175,6 +176,13 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         kg = sample_store(args.store or Path(tmp) / "store")
+        if not headers:  # past authentication: a write key with restricted clearance
+            from search_api.keys import KEYS_FILE, KeyStore
+
+            keys = KeyStore(kg.settings.store / KEYS_FILE)
+            headers = {"X-API-Key": keys.create(scope="write", clearance="restricted",
+                                                name="fuzz bench")[1]}
+            keys.close()
         app = create_app(kg.settings.model_copy(update={"rate_limit": 0}), kg=kg)
         try:
             with live_server(app) as url:

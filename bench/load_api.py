@@ -84,13 +84,25 @@ def start_server(store: Path, port: int, workers: int, env: dict[str, str]) -> A
     raise RuntimeError("the server was not ready within 180 s")
 
 
+def read_key(store: Path) -> str:
+    """A read key with public clearance, as the web hub would hold."""
+    from search_api.keys import KEYS_FILE, KeyStore
+
+    keys = KeyStore(store / KEYS_FILE)
+    try:
+        return keys.create(scope="read", clearance="public", name="load bench")[1]
+    finally:
+        keys.close()
+
+
 class Connections:
     """``n`` keep-alive HTTP connections; a request takes a free one (waiting if none)."""
 
-    def __init__(self, base_url: str, n: int) -> None:
+    def __init__(self, base_url: str, n: int, key: str) -> None:
         self.pool: queue.Queue[httpx.Client] = queue.Queue()
         for _ in range(n):
             self.pool.put(httpx.Client(base_url=base_url, timeout=30,
+                                       headers={"X-API-Key": key},
                                        limits=httpx.Limits(max_connections=1)))
 
     def get(self, path: str, params: dict[str, Any]) -> int:
@@ -106,14 +118,14 @@ class Connections:
 
 
 def phase(base_url: str, path: str, rate: float, connections: int, seconds: float,
-          warmup: float, queries: list[str]) -> dict[str, Any]:
+          warmup: float, queries: list[str], key: str) -> dict[str, Any]:
     """``rate`` requests/s to ``path`` over ``connections`` connections for ``seconds``.
 
     Open model: request i is due at ``start + i / rate`` whatever happened before, and
     its latency runs from that due time (a request waiting for a free connection is
     late, and the wait counts), so a slow server cannot slow the arrivals down and hide
     its queue (no coordinated omission)."""
-    pool_of = Connections(base_url, connections)
+    pool_of = Connections(base_url, connections, key)
     k = 10 if path == "/search" else 5
     latencies: list[float] = []
     errors = 0
@@ -169,12 +181,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         store = args.store or Path(tmp) / "store"
         build_store(store, env)
+        key = read_key(store)
         load_before = os.getloadavg()
         server = start_server(store, args.port, args.workers, env)
         base_url = f"http://127.0.0.1:{args.port}"
         try:
             results = [phase(base_url, path, rate, args.connections, args.seconds, args.warmup,
-                             questions())
+                             questions(), key)
                        for path, rate in (("/search", args.search_rate),
                                           ("/ask", args.ask_rate)) if rate > 0]
         finally:

@@ -39,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic_corpus import QUERIES, write_corpus
 
 from graph.registry import open_store
+from search_api.keys import KEYS_FILE, KeyStore
 from search_api.service import CouncilKG
 from search_api.settings import Settings
 
@@ -105,13 +106,14 @@ def sequential(client: httpx.Client, path: str, n: int) -> list[float]:
     return times
 
 
-def throughput(base: str, clients: int, seconds: float) -> tuple[int, int]:
+def throughput(base: str, clients: int, seconds: float,
+               headers: dict[str, str]) -> tuple[int, int]:
     done = [0, 0]  # ok, errors
     stop = time.perf_counter() + seconds
     lock = threading.Lock()
 
     def work(offset: int) -> None:
-        with httpx.Client(base_url=base, timeout=30) as c:
+        with httpx.Client(base_url=base, timeout=30, headers=headers) as c:
             i = offset
             while time.perf_counter() < stop:
                 r = c.get("/search", params={"q": QUERIES[i % len(QUERIES)]})
@@ -157,8 +159,11 @@ def main() -> None:
     server = subprocess.Popen([sys.executable, "-m", "search_api.cli", "serve", "--port",
                                str(args.port)], env=env)
     base = f"http://127.0.0.1:{args.port}"
+    keys = KeyStore(args.store / KEYS_FILE)  # every route but /health needs a key
+    headers = {"X-API-Key": keys.create(scope="read", clearance="restricted", name="bench")[1]}
+    keys.close()
     try:
-        with httpx.Client(base_url=base, timeout=60) as client:
+        with httpx.Client(base_url=base, timeout=60, headers=headers) as client:
             for _ in range(600):
                 try:
                     if client.get("/health").status_code == 200:
@@ -174,7 +179,7 @@ def main() -> None:
                 sequential(client, "/search", args.requests)))
             print("GET /ask (k=5):            ", percentiles(
                 sequential(client, "/ask", max(50, args.requests // 3))))
-        ok, errors = throughput(base, args.clients, args.seconds)
+        ok, errors = throughput(base, args.clients, args.seconds, headers)
         print(f"throughput, {args.clients} clients for {args.seconds:.0f} s: "
               f"{ok / args.seconds:.1f} req/s, {errors} errors")
         print(f"server resident memory: {rss_mib(server.pid):.0f} MiB")

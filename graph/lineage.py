@@ -25,7 +25,8 @@ MAX_NODES = 5000
 MENTIONS = "MENTIONS"
 #: relations whose domain is the passage: not lineage (MENTIONS is lifted to documents)
 _PASSAGE_ONLY = ("PART_OF",)
-DOCUMENT_TYPES = ("CITES", "REVISES", "VERSION_OF", "REPORTS_ON", "IMPLEMENTS")
+DOCUMENT_TYPES = ("CITES", "REVISES", "LANGUAGE_VERSION_OF", "VERSION_OF", "REPORTS_ON",
+                  "IMPLEMENTS")
 DIRECTIONS = ("out", "in", "both")
 
 

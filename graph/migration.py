@@ -55,7 +55,9 @@ def _document(props: dict[str, Any]) -> DocumentRecord:
         date=props.get("date"), year=props.get("year"), language=props.get("language"),
         source=props.get("source"), content_hash=props.get("content_hash"),
         summary=props.get("summary"), action_required=props.get("action_required"),
-        ingested=bool(props.get("ingested")))
+        action_type=props.get("action_type"), ingested=bool(props.get("ingested")),
+        document_type=props.get("document_type"), body=props.get("body"),
+        access_level=props.get("access_level"))
 
 
 class _Exporter:

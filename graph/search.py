@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ontology.errors import InvalidRequestError
+from ontology.records import AccessLevel
 
 MAX_K = 100
 MAX_QUERY_CHARS = 2000
@@ -24,9 +25,30 @@ class SearchMode(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class SearchFilters:
+    """Candidates are filtered by these *before* each retriever's top-k, so a filtered-out
+    passage never takes the place of one the caller may see. ``clearance`` is the caller's:
+    public (the fail-safe default) keeps passages of public documents only."""
+
     document: str | None = None  # document id/symbol
     year_from: int | None = None
     year_to: int | None = None
+    body: str | None = None  # id of the body documents are submitted to (body/council)
+    document_type: str | None = None  # CouncilDocument | Report | InformationDocument
+    clearance: AccessLevel = AccessLevel.PUBLIC
+
+    def on_documents(self) -> bool:
+        """Whether a filter reads document metadata beyond id and year (a store then
+        narrows the candidate documents before retrieval)."""
+        return self.body is not None or self.document_type is not None
+
+    def admits(self, body: str | None, document_type: str | None) -> bool:
+        """Whether a document with this body and type passes the metadata filters."""
+        return ((self.body is None or body == self.body)
+                and (self.document_type is None or document_type == self.document_type))
+
+    @property
+    def public_only(self) -> bool:
+        return self.clearance is not AccessLevel.RESTRICTED
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,12 +59,15 @@ class FusionConfig:
     sets (see README, "Search quality"): a small ``rrf_k`` lets a retriever's first hits
     count, and BM25 outweighs the small dense model on ITU's symbol- and acronym-heavy text.
     ``entity_weight`` adds a third ranking: the fused candidates that mention entities
-    recognised in the question, most matched first."""
+    recognised in the question, most matched first. ``evidence_weight`` adds the passages
+    that evidence the relation the question asks about ("who chairs ICTGC": the passage
+    the CHAIRED_BY edge of ICTGC was read from), when they are among the candidates."""
 
     rrf_k: int = 5
     bm25_weight: float = 2.0
     dense_weight: float = 1.0
     entity_weight: float = 0.0
+    evidence_weight: float = 1.0
     candidates: int = 50  # per retriever, before fusion
 
 
@@ -57,6 +82,8 @@ class SearchRequest:
     expansions: tuple[str, ...] = ()
     #: ids of the entities recognised in the question (see ``FusionConfig.entity_weight``)
     entities: tuple[str, ...] = ()
+    #: passages evidencing the relations the question asks about, best first
+    evidence: tuple[str, ...] = ()
 
     @property
     def keyword_query(self) -> str:
@@ -101,9 +128,10 @@ def fuse(request: SearchRequest, bm25: Sequence[tuple[str, float]],
          dense: Sequence[tuple[str, float]],
          mentioned: Callable[[list[str]], Mapping[str, Iterable[str]]]
          ) -> list[tuple[str, float]]:
-    """The ranking both stores serve: one retriever's scores, or the fused ranks; then the
-    entity ranking when the question names entities. ``mentioned`` maps passage ids to
-    the ids of the entities they mention (a graph read, done only when needed)."""
+    """The ranking both stores serve: one retriever's scores, or the fused ranks; in hybrid
+    mode then the entity and relation-evidence rankings when the question gives them.
+    ``mentioned`` maps passage ids to the ids of the entities they mention (a graph read,
+    done only when needed)."""
     fusion = request.fusion
     if request.mode is SearchMode.BM25:
         ranked = list(bm25)
@@ -113,11 +141,20 @@ def fuse(request: SearchRequest, bm25: Sequence[tuple[str, float]],
         ranked = reciprocal_rank_fusion(
             [([pid for pid, _ in bm25], fusion.bm25_weight),
              ([pid for pid, _ in dense], fusion.dense_weight)], fusion.rrf_k)
-    if not request.entities or fusion.entity_weight <= 0 or not ranked:
-        return ranked
+    if request.mode is not SearchMode.HYBRID or not ranked:
+        return ranked  # the single-retriever modes stay pure (for comparison)
     pool = [pid for pid, _ in ranked[:fusion.candidates]]
-    wanted = set(request.entities)
-    found = mentioned(pool)
-    matched = {pid: len(wanted & set(found.get(pid, ()))) for pid in pool}
-    boosted = sorted((pid for pid in pool if matched[pid]), key=lambda p: -matched[p])
-    return reciprocal_rank_fusion([(pool, 1.0), (boosted, fusion.entity_weight)], fusion.rrf_k)
+    boosts: list[tuple[Sequence[str], float]] = []
+    if request.entities and fusion.entity_weight > 0:
+        wanted = set(request.entities)
+        found = mentioned(pool)
+        matched = {pid: len(wanted & set(found.get(pid, ()))) for pid in pool}
+        boosted = sorted((pid for pid in pool if matched[pid]), key=lambda p: -matched[p])
+        boosts.append((boosted, fusion.entity_weight))
+    if request.evidence and fusion.evidence_weight > 0:
+        candidates = set(pool)
+        boosts.append(([pid for pid in request.evidence if pid in candidates],
+                       fusion.evidence_weight))
+    if not boosts:
+        return ranked
+    return reciprocal_rank_fusion([(pool, 1.0), *boosts], fusion.rrf_k)

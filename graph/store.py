@@ -7,13 +7,16 @@ and never import each other; ``graph.registry`` picks one by name.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from graph.search import SearchRequest
 from ontology.records import DocumentRecord, EntityRecord, ParsedDocument, PassageRecord
+
+if TYPE_CHECKING:
+    from graph.access import AccessIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +136,19 @@ class Hop:
     confidence: float | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class EdgeRow:
+    """A stored edge with both ends' labels and its evidence passage (None when it has
+    none: REVISES, PART_OF): what access control reasons about."""
+
+    type: str
+    source: str
+    source_label: str
+    target: str
+    target_label: str
+    passage: str | None = None
+
+
 class GraphStore(Protocol):
     """Documents, passages (with vectors) and the entity graph, behind one interface."""
 
@@ -150,7 +166,9 @@ class GraphStore(Protocol):
 
     def get_document(self, document_id: str) -> DocumentView | None: ...
 
-    def list_documents(self, *, limit: int, offset: int) -> list[DocumentRecord]: ...
+    def list_documents(self, *, limit: int, offset: int,
+                       public_only: bool = False) -> list[DocumentRecord]:
+        """Ingested documents by id; ``public_only`` filters before the page is cut."""
 
     def get_entity(self, entity_id: str) -> EntityView | None: ...
 
@@ -197,5 +215,21 @@ class GraphStore(Protocol):
 
     def node_names(self) -> list[tuple[str, str, str]]:
         """(id, label, name) of every non-passage node: near matches for an unknown id."""
+
+    # ------------------------------------------------------------ access primitives
+    def restricted_documents(self) -> list[str]:
+        """Ids of ingested documents whose access level is restricted."""
+
+    def document_facts(self, document_ids: list[str]) -> list[EdgeRow]:
+        """Every edge the ingest of these documents wrote: their passages' PART_OF and
+        MENTIONS, relations evidenced by their passages, their evidence-less out-edges."""
+
+    def node_evidence(self, node_ids: list[str], restricted: list[str]
+                      ) -> tuple[set[str], list[EdgeRow]]:
+        """For these nodes: those a passage of a document outside ``restricted`` mentions,
+        and every other edge touching them (PART_OF and MENTIONS aside)."""
+
+    def access_index(self) -> AccessIndex:
+        """What a caller without clearance may not see (``graph.access.compute``)."""
 
     def close(self) -> None: ...

@@ -22,8 +22,10 @@ def check_terms(schema: GraphSchema, parsed: ParsedDocument) -> None:
         schema.check_edge(relation.type, relation.source_type, relation.target_type)
 
 
+#: relationship types whose edges are a document's own content, replaced on re-ingest
+DOCUMENT_CONTENT_RELATIONS = ("CITES", "REVISES", "LANGUAGE_VERSION_OF")
 #: an entity or cited-only document survives a delete while one of these points at it
-PROTECTING_RELATIONS = ("MENTIONS", "CITES", "VERSION_OF")
+PROTECTING_RELATIONS = ("MENTIONS", "CITES", "VERSION_OF", "REVISES", "LANGUAGE_VERSION_OF")
 
 
 def protecting_relations(schema: GraphSchema, label: str) -> list[str]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ingest.cleaning import CleanedText, clean
 from ingest.formats import sniff
+from ingest.formats.isolation import ReaderLimits, run_limited
 from ontology.errors import (
     EmptyInputError,
     IngestError,
@@ -22,6 +23,7 @@ from ontology.errors import (
     UnsupportedInputError,
 )
 
+DEFAULT_LIMITS = ReaderLimits()
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 
 
@@ -141,8 +143,13 @@ def _decode_text(data: bytes, path: Path) -> tuple[str, str]:
     return _decode(data, path)
 
 
-def read_source(path: Path, *, max_bytes: int) -> SourceText:
-    """Read ``path`` in its format; raise an :class:`IngestError` subclass with the reason."""
+def read_source(path: Path, *, max_bytes: int,
+                limits: ReaderLimits = DEFAULT_LIMITS) -> SourceText:
+    """Read ``path`` in its format; raise an :class:`IngestError` subclass with the reason.
+
+    Word and PDF files are read by third-party parsers in a child process within
+    ``limits`` (see ``ingest.formats.isolation``); text formats are read by our own
+    linear code in this process."""
     data = _read_bytes(path, max_bytes=max_bytes)
     if not data.strip():
         raise EmptyInputError(f"{path.name}: file is empty", path=str(path))
@@ -155,7 +162,7 @@ def read_source(path: Path, *, max_bytes: int) -> SourceText:
             from ingest.formats.docx import read_docx
             from ingest.formats.pdf import read_pdf
 
-            cleaned = read_pdf(data) if kind == sniff.PDF else read_docx(data)
+            cleaned = run_limited(read_pdf if kind == sniff.PDF else read_docx, data, limits)
             return SourceText(path, cleaned.text, digest, None, kind, cleaned)
         text, encoding = _decode_text(data, path)
         kind = sniff.sniff_text(text, suffix)

@@ -2,7 +2,9 @@
 
 Reads the symbol (a ``Document C24/58-E`` header line, a bare symbol line near
 the top, or the repeated page footer), the Purpose/Summary, "Action required"
-and "References" blocks, and the first date of the cover page.
+and "References" blocks, the first date of the cover page, and a restriction
+marking ("Restricted", "For official use only", "Limited distribution") on a
+cover or running-header line of its own.
 """
 
 from __future__ import annotations
@@ -20,6 +22,14 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 _DATE_RE = re.compile(rf"\b(\d{{1,2}})\s+({'|'.join(_MONTHS)})\s+(\d{{4}})\b")
 _HEADER_SYMBOL_RE = re.compile(r"^(?:Document|Doc\.)\s+(?P<sym>\S+)(?:\s|$)")
 _COVER_BLOCKS = 15
+#: a classification marking standing alone on a cover or running-header line; in running
+#: text these words are ordinary ("restricted access to the portal"), so the whole line
+#: must be the marking (punctuation and an "ITU" prefix aside)
+_MARKING_RE = re.compile(
+    r"^[\W_]*(?:ITU\s+)?(?:strictly\s+)?(?:restricted(?:\s+(?:document|distribution|access))?"
+    r"|confidential|for\s+official\s+use\s+only|(?:for\s+)?internal\s+use\s+only"
+    r"|limited\s+distribution|distribution\s*:\s*(?:limited|restricted)"
+    r"|not\s+for\s+(?:public\s+)?(?:distribution|release))[\W_]*$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +42,8 @@ class Metadata:
     action_required: str | None
     references: str | None
     references_span: tuple[int, int] | None
+    #: "restricted" when the cover carries a restriction marking, else None
+    access_level: str | None = None
 
 
 def _block_texts(blocks: list[Block]) -> dict[str, list[Block]]:
@@ -89,6 +101,12 @@ def action_type(action_required: str | None) -> str | None:
     return None
 
 
+def restriction_marking(blocks: list[Block], cleaned: CleanedText) -> str | None:
+    """The restriction marking of the cover or a running header, if any."""
+    lines = [b.text for b in blocks[:_COVER_BLOCKS]] + list(cleaned.header_lines)
+    return next((line.strip() for line in lines if _MARKING_RE.match(line.strip())), None)
+
+
 def iso_date(day: str, month: str, year: str) -> str:
     return f"{int(year):04d}-{_MONTHS.index(month) + 1:02d}-{int(day):02d}"
 
@@ -137,4 +155,5 @@ def detect_metadata(blocks: list[Block], cleaned: CleanedText) -> Metadata:
         action_required=joined("Action required"),
         references=" ".join(b.text for b in refs) if refs else None,
         references_span=(refs[0].start, refs[-1].end) if refs else None,
+        access_level="restricted" if restriction_marking(blocks, cleaned) else None,
     )

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.cleaning import CleanedText, Line, clean
+from ingest.document_kind import addressed_body, document_type
 from ingest.extraction import Extractor
-from ingest.loading import read_source
+from ingest.formats.isolation import ReaderLimits
+from ingest.loading import SourceText, read_source
 from ingest.metadata import action_type, detect_metadata
 from ingest.structure import classify_lines, split_passages
 from ingest.symbols import slug
-from ontology.errors import EmptyInputError, UnknownTermError
+from ontology.errors import EmptyInputError, ReaderLimitError, UnknownTermError
 from ontology.records import DocumentRecord, ParsedDocument, PassageRecord, RelationRecord
 from ontology.schema import GraphSchema, default_schema
 
@@ -27,6 +29,8 @@ class ParseOptions:
     max_bytes: int = 20_000_000
     target_words: int = 150
     max_words: int = 220
+    #: time and memory budget of the Word and PDF readers (run in a child process)
+    reader: ReaderLimits = field(default_factory=ReaderLimits)
 
 
 def _page_index(lines: list[Line]) -> Callable[[int], int | None]:
@@ -51,14 +55,32 @@ class DocumentParser:
         self.options = options or ParseOptions()
         self.extractor = extractor or Extractor()
         self.schema = schema or default_schema()
+        #: files that ran out of their reader budget, by (path, size, mtime): a file read
+        #: twice (acronym pass, then parse) must not spend its time limit twice
+        self._over_budget: dict[tuple[str, int, int], ReaderLimitError] = {}
+
+    def _read(self, path: Path) -> SourceText:
+        try:
+            stat = path.stat()
+            key = (str(path), stat.st_size, stat.st_mtime_ns)
+        except OSError:
+            key = None  # read_source says why
+        if key is not None and key in self._over_budget:
+            raise self._over_budget[key]
+        try:
+            return read_source(path, max_bytes=self.options.max_bytes,
+                               limits=self.options.reader)
+        except ReaderLimitError as exc:
+            if key is not None:
+                self._over_budget[key] = exc
+            raise
 
     def learn(self, path: Path) -> None:
         """Register the acronym definitions of a file without parsing it further."""
-        source = read_source(path, max_bytes=self.options.max_bytes)
-        self.extractor.learn(source.clean().text)
+        self.extractor.learn(self._read(path).clean().text)
 
     def parse_file(self, path: Path) -> ParsedDocument:
-        source = read_source(path, max_bytes=self.options.max_bytes)
+        source = self._read(path)
         return self.parse_cleaned(source.clean(), source=str(path),
                                   content_hash=source.content_hash,
                                   fallback_id=f"doc/{slug(path.stem)}")
@@ -80,10 +102,11 @@ class DocumentParser:
                                   path=source)
         blocks = classify_lines(cleaned.lines)
         meta = detect_metadata(blocks, cleaned)
-        doc_id = meta.symbol.canonical if meta.symbol else fallback_id
+        doc_id = meta.symbol.document_id if meta.symbol else fallback_id
+        body = addressed_body(meta.symbol, meta.action_required)
         document = DocumentRecord(
             id=doc_id,
-            symbol=meta.symbol.canonical if meta.symbol else None,
+            symbol=doc_id if meta.symbol else None,
             title=meta.title,
             date=meta.date,
             year=meta.year,
@@ -93,6 +116,9 @@ class DocumentParser:
             summary=meta.summary,
             action_required=meta.action_required,
             action_type=action_type(meta.action_required),
+            document_type=document_type(meta.symbol, meta.summary, meta.action_required, body),
+            body=body,
+            access_level=meta.access_level or "public",
         )
         spans = split_passages(blocks, target_words=self.options.target_words,
                                max_words=self.options.max_words)
@@ -116,7 +142,13 @@ class DocumentParser:
             self.schema.check_edge(relation.type, relation.source_type, relation.target_type)
         relations = extraction.relations
         cited = extraction.cited_documents
-        if meta.symbol is not None and meta.symbol.revision is not None:
+        if meta.symbol is not None and doc_id != meta.symbol.canonical:
+            # a language version: linked to the reference-language document, not merged
+            work = meta.symbol.canonical
+            relations = [*relations, RelationRecord(doc_id, "Document", "LANGUAGE_VERSION_OF",
+                                                    work, "Document", None)]
+            cited = [*cited, DocumentRecord(id=work, symbol=work, ingested=False)]
+        elif meta.symbol is not None and meta.symbol.revision is not None:
             base = meta.symbol.base
             relations = [*relations, RelationRecord(doc_id, "Document", "REVISES", base,
                                                     "Document", None)]

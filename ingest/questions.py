@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from spacy.matcher import PhraseMatcher
 
 from ingest.extraction import Extractor
+from ingest.question_cues import asked_relations
 from ontology.records import EntityRecord
 
 
@@ -32,6 +33,8 @@ class QuestionAnalysis:
     entities: tuple[QuestionEntity, ...]
     #: other names of what the question names: long forms of its acronyms and back
     expansions: tuple[str, ...]
+    #: relationship types the wording asks about ("who chairs" -> CHAIRED_BY)
+    relations: tuple[str, ...] = ()
 
     @property
     def entity_ids(self) -> tuple[str, ...]:
@@ -60,7 +63,7 @@ class QuestionAnalyzer:
             entity = self.known[self.extractor.nlp.vocab.strings[match_id]]
             found.append(QuestionEntity(span.start_char, span.end_char, span.text, entity))
         chosen = _longest(found)
-        return QuestionAnalysis(tuple(chosen), _expansions(chosen))
+        return QuestionAnalysis(tuple(chosen), _expansions(chosen), asked_relations(question))
 
 
 def _longest(found: list[QuestionEntity]) -> list[QuestionEntity]:

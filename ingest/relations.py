@@ -51,6 +51,11 @@ _CHAIRED_RE = re.compile(r"\b[Cc]haired by\b")
 _ESTABLISHED_RE = re.compile(
     r"\b(?:established|set up|created|specified|defined|laid down)\b"
     r"(?:\s+\w+){0,2}?\s+(?:by|in|following|through|under|pursuant to)\b")
+#: active voice: "the Coordination Committee agreed to initiate a Digital Transformation
+#: Initiative", "the Secretary-General established the Task Force"
+_FOUNDED_RE = re.compile(
+    r"\b(?:(?:agreed|decided|resolved)\s+to\s+(?:initiate|establish|launch|create|set up|"
+    r"start)|(?:established|launched|initiated|created|set up))\s+(?:a|an|the)\b")
 _INSTRUCTS_RE = re.compile(r"\binstructs\b")
 _REPORTS_TO_RE = re.compile(r"\breports?\s+(?:regularly\s+|annually\s+)?to\b")
 _ADOPTED_RE = re.compile(r"\badopted\b")
@@ -139,6 +144,11 @@ def _sentence_rules(text: str, start: int, end: int, ms: list[Mention], ctx: Pas
             confidence = 0.7
         if target and subject and target.entity.id != subject.entity.id:
             yield _relation(subject.entity, "ESTABLISHED_BY", target.entity, ev, confidence), []
+    for cue in _FOUNDED_RE.finditer(sentence):
+        founder = _before(ms, start + cue.start(), ("Body",))
+        founded = _after(ms, start + cue.end(), ("Initiative", "Body"), within=60)
+        if founder and founded and founder.entity.id != founded.entity.id:
+            yield _relation(founded.entity, "ESTABLISHED_BY", founder.entity, ev, 0.8), []
     for cue in _INSTRUCTS_RE.finditer(sentence):
         act = _before(ms, start + cue.start(), ACTS)
         act_entity = act.entity if act else _salient_act(ctx) if corefers else None

@@ -31,6 +31,8 @@ _SYMBOL_RE = re.compile(
     rf"(?P<suffixes>{_SUFFIX}{{0,3}})"
     r"(?:-(?P<lang>[EFSARC])(?![A-Za-z]))?"
 )
+#: the language citations and unsuffixed symbols refer to (ITU's reference text)
+REFERENCE_LANGUAGE = "E"
 _SUFFIX_PART = re.compile(r"\((Rev|Add|Corr)\.\s?(\d{1,2})\)")
 
 
@@ -54,6 +56,15 @@ class DocumentSymbol:
         if self.corrigendum is not None:
             out += f"(Corr.{self.corrigendum})"
         return out
+
+    @property
+    def document_id(self) -> str:
+        """The graph id of this language version: the canonical id for the reference
+        language (English, or no language given), ``canonical-F`` for the others, so that
+        C24/58-E and C24/58-F are two linked documents, not one overwritten twice."""
+        if self.language is None or self.language == REFERENCE_LANGUAGE:
+            return self.canonical
+        return f"{self.canonical}-{self.language}"
 
     @property
     def year(self) -> int | None:

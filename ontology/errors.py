@@ -57,6 +57,19 @@ class InputTooLargeError(IngestError):
     code = "input-too-large"
 
 
+class DuplicateInputError(IngestError):
+    """Two inputs of one batch are the same document (same symbol, or same file stem
+    without a symbol): the later one is refused rather than silently replacing the other."""
+
+    code = "duplicate-input"
+
+
+class ReaderLimitError(IngestError):
+    """A format reader ran out of its time or memory budget (a hostile or broken file)."""
+
+    code = "reader-limit"
+
+
 class StoreError(CouncilKGError):
     """The store could not be opened, read or written."""
 
@@ -85,3 +98,15 @@ class AmbiguousError(CouncilKGError):
     """A name that several nodes answer to; ``candidates`` lists them, nothing is guessed."""
 
     code = "ambiguous"
+
+
+class AuthenticationError(CouncilKGError):
+    """No API key, or one that is unknown or revoked (HTTP 401)."""
+
+    code = "unauthenticated"
+
+
+class PermissionDeniedError(CouncilKGError):
+    """A valid key whose scope does not allow the operation (HTTP 403)."""
+
+    code = "forbidden"

@@ -7,6 +7,19 @@ labels and relationship types that ``ontology.schema`` validates.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class AccessLevel(StrEnum):
+    """A document's classification (``ckg:accessLevel``); a caller's clearance uses the same
+    scale: a restricted clearance sees everything, a public one only public documents."""
+
+    PUBLIC = "public"
+    RESTRICTED = "restricted"
+
+    def sees(self, level: str | None) -> bool:
+        """Whether this clearance may see a document at ``level`` (unset means public)."""
+        return self is AccessLevel.RESTRICTED or (level or "public") == AccessLevel.PUBLIC
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +38,12 @@ class DocumentRecord:
     action_required: str | None = None
     action_type: str | None = None  # approve | endorse | decide | comment | note
     ingested: bool = True
+    #: ontology subclass of Document: CouncilDocument | Report | InformationDocument
+    document_type: str | None = None
+    #: id of the body the document is submitted to (body/council, body/cwg-fhr)
+    body: str | None = None
+    #: "public" or "restricted" (AccessLevel); None on cited-only stubs
+    access_level: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

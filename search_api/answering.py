@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from graph.store import EntityRef, Link, SearchHit
+from graph.store import EntityRef, GraphStore, Link, SearchHit
 from ingest.questions import QuestionEntity
 from ingest.sentences import split_sentences
-from ontology.records import DocumentRecord, PassageRecord
+from ontology.records import AccessLevel, DocumentRecord, PassageRecord
 from search_api.service import CouncilKG
 
 #: relationships that are bookkeeping, not facts worth stating
@@ -71,21 +71,25 @@ class Answer:
     related_documents: tuple[DocumentRecord, ...]
 
 
-def answer(kg: CouncilKG, question: str, *, k: int = 5) -> Answer:
-    analysis = kg.analyze(question)
-    request = kg.request(question, k=k, analysis=analysis)
+def answer(kg: CouncilKG, question: str, *, k: int = 5,
+           clearance: AccessLevel = AccessLevel.RESTRICTED) -> Answer:
+    """Everything is read through the store as ``clearance`` sees it: the question's
+    entities, the passages, the facts and their evidence."""
+    store = kg.store_for(clearance)
+    analysis = kg.analyze(question, clearance)
+    request = kg.request(question, k=k, analysis=analysis, clearance=clearance)
     vector = kg.query_vector(request)
     assert vector is not None  # the default (hybrid) mode embeds the question
-    hits = kg.store.search(request, vector)
+    hits = store.search(request, vector)
     passages = tuple(_answer_passages(kg, vector, hits))
-    entities = tuple(_entity_facts(kg, e) for e in analysis.entities)
+    entities = tuple(_entity_facts(store, e) for e in analysis.entities)
     related: dict[str, DocumentRecord] = {}
     for hit in hits:
         related.setdefault(hit.document.id, hit.document)
     linked = [f.node.id for e in entities for f in e.facts if f.node.type == "Document"]
     linked += [e.mention.entity.id for e in entities if e.mention.entity.type == "Document"]
     for doc_id in linked:
-        if doc_id not in related and (view := kg.store.get_document(doc_id)) is not None:
+        if doc_id not in related and (view := store.get_document(doc_id)) is not None:
             related[doc_id] = view.document
     return Answer(question, passages, entities, tuple(related.values())[:10])
 
@@ -111,19 +115,19 @@ def _answer_passages(kg: CouncilKG, question_vector: npt.NDArray[np.float32],
     return out
 
 
-def _entity_facts(kg: CouncilKG, mention: QuestionEntity) -> EntityFacts:
+def _entity_facts(store: GraphStore, mention: QuestionEntity) -> EntityFacts:
     entity = mention.entity
     links: tuple[Link, ...] = ()
     if entity.type == "Document":
-        view = kg.store.get_document(entity.id)
+        view = store.get_document(entity.id)
         stored = view is not None
         links = view.links if view is not None else ()
     else:
-        found = kg.store.get_entity(entity.id)
+        found = store.get_entity(entity.id)
         stored = found is not None
         links = found.links if found is not None else ()
     links = tuple(link for link in links if link.type not in _NOT_FACTS)[:MAX_FACTS]
-    evidence = kg.store.get_passages(sorted({link.passage_id for link in links
+    evidence = store.get_passages(sorted({link.passage_id for link in links
                                              if link.passage_id}))
     facts = []
     for link in links:

@@ -10,13 +10,16 @@ from dataclasses import asdict
 from typing import Annotated
 
 import anyio.to_thread
-from fastapi import Depends, FastAPI, Header, Path, Query, Request
+from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.responses import Response
 
 from graph.search import MAX_K, MAX_QUERY_CHARS, SearchMode
+from graph.store import GraphStore
 from ontology.errors import NotFoundError
+from ontology.records import AccessLevel
 from search_api.answer_schemas import AskOut
 from search_api.answering import answer
+from search_api.auth import Caller, authenticate, document_exemptions
 from search_api.export import (
     MEDIA_TYPES,
     RdfFormat,
@@ -26,11 +29,15 @@ from search_api.export import (
     serialize,
     shapes_text,
 )
+from search_api.facets import FacetsOut, check_document_type, facets
 from search_api.identifiers import canonical_document_id
+from search_api.keys import KEYS_FILE, KeyStore, Principal
 from search_api.metrics import Metrics
 from search_api.metrics import router as metrics_router
 from search_api.middleware import install_middleware
 from search_api.problems import MEDIA_TYPE, install_problem_handlers
+from search_api.routes_documents import router as documents_router
+from search_api.routes_explorer import install as install_explorer
 from search_api.routes_lineage import router as lineage_router
 from search_api.routes_ops import router as ops_router
 from search_api.schemas import (
@@ -39,6 +46,7 @@ from search_api.schemas import (
     DocumentOut,
     EntityDetailOut,
     FailureOut,
+    Ident,
     ProblemOut,
     SearchOut,
     StatsOut,
@@ -48,13 +56,12 @@ from search_api.settings import Settings
 
 log = logging.getLogger(__name__)
 
-MAX_ID_CHARS = 200
 MAX_OFFSET = 1_000_000_000  # beyond any corpus; keeps offsets inside every store's integers
 #: every error a route may give, documented as what is sent: application/problem+json
 #: with the ProblemOut schema (so a fuzzer validates problem bodies too)
 PROBLEMS = {status: {"model": ProblemOut, "content": {MEDIA_TYPE: {
                 "schema": {"$ref": "#/components/schemas/ProblemOut"}}}}
-            for status in (404, 405, 409, 413, 422, 429, 500, 503)}
+            for status in (400, 401, 403, 404, 405, 409, 413, 422, 429, 500, 503)}
 
 
 class AppState:
@@ -65,6 +72,10 @@ class AppState:
         self.lock = threading.Lock()
         self.closing = False  # set at shutdown: /ready answers 503
 
+    def store(self, principal: Principal) -> GraphStore:
+        """The store as this caller sees it (call with the lock held)."""
+        return self.kg.store_for(principal.clearance)
+
 
 def get_state(request: Request) -> AppState:
     state: AppState = request.app.state.councilkg
@@ -72,8 +83,6 @@ def get_state(request: Request) -> AppState:
 
 
 State = Annotated[AppState, Depends(get_state)]
-#: document and entity ids in paths: a symbol or id is short; longer is refused (422)
-Ident = Annotated[str, Path(min_length=1, max_length=MAX_ID_CHARS)]
 
 
 def negotiate(accept: str) -> RdfFormat:
@@ -115,27 +124,38 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
         service.observers.append(metrics.observe_ingest)
         state = AppState(service)
         app.state.councilkg = state
+        app.state.keys = KeyStore(service.settings.store / KEYS_FILE)
+        app.state.public_read = settings.public_read  # the app's settings, as middleware's
+        if settings.public_read:
+            log.warning("public-read mode: callers without a key read public documents")
         try:
             yield
         finally:
             state.closing = True
             service.observers.remove(metrics.observe_ingest)
+            app.state.keys.close()
             if owned:  # in a thread: waiting for the lock must not block the event loop
                 await anyio.to_thread.run_sync(close_when_idle, state, settings.shutdown_timeout)
 
     app = FastAPI(title="councilkg", version="0.1.0", lifespan=lifespan,
-                  description="Knowledge graph and hybrid search over ITU Council documents.",
-                  responses=PROBLEMS)  # type: ignore[arg-type]
+                  description="Knowledge graph and hybrid search over ITU Council documents. "
+                              "Every route but /health needs an API key (README, Access).",
+                  responses=PROBLEMS,  # type: ignore[arg-type]
+                  dependencies=[Depends(authenticate)])
     install_problem_handlers(app)
     app.state.metrics = metrics
     install_middleware(app, settings, metrics)
     app.include_router(ops_router)
     app.include_router(metrics_router)
     app.include_router(lineage_router)  # before /documents/{id:path}: matched first
+    install_explorer(app)  # the page at / and /documents/{id}/passages, also before
+    app.include_router(documents_router)
+
+    document_exemptions(app)
 
     @app.get("/search", response_model=SearchOut, tags=["search"])
     def search(
-        state: State,
+        state: State, caller: Caller,
         q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS,
                                 description="question or keywords")],
         k: Annotated[int, Query(ge=1, le=MAX_K, description="number of hits")] = 10,
@@ -144,18 +164,24 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
                                               description="only this document")] = None,
         year_from: Annotated[int | None, Query(ge=1865, le=2200)] = None,
         year_to: Annotated[int | None, Query(ge=1865, le=2200)] = None,
+        body: Annotated[str | None, Query(max_length=200, description="only documents "
+                                          "submitted to this body (see /facets)")] = None,
+        document_type: Annotated[str | None, Query(max_length=100, description="only this "
+                                                   "kind of document (see /facets)")] = None,
     ) -> SearchOut:
         with state.lock:  # question analysis may read the store (its entity lexicon)
             request = state.kg.request(q, k=k, mode=mode, document=document,
-                                       year_from=year_from, year_to=year_to)
+                                       year_from=year_from, year_to=year_to, body=body,
+                                       document_type=check_document_type(document_type),
+                                       clearance=caller.clearance)
         vector = state.kg.query_vector(request)
         with state.lock:
-            hits = state.kg.store.search(request, vector)
+            hits = state.store(caller).search(request, vector)
         return SearchOut.of(q, mode.value, hits)
 
     @app.get("/ask", response_model=AskOut, tags=["search"])
     def ask(
-        state: State,
+        state: State, caller: Caller,
         q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS,
                                 description="a question in your own words")],
         k: Annotated[int, Query(ge=1, le=20, description="number of answer passages")] = 5,
@@ -163,38 +189,30 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
         """The passages that answer (with the answering sentence), the graph facts about the
         entities the question names, and related documents, each statement with a citation."""
         with state.lock:
-            return AskOut.of(answer(state.kg, q, k=k))
+            return AskOut.of(answer(state.kg, q, k=k, clearance=caller.clearance))
 
     @app.get("/documents", response_model=DocumentListOut, tags=["graph"])
-    def documents(state: State, limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    def documents(state: State, caller: Caller,
+                  limit: Annotated[int, Query(ge=1, le=500)] = 100,
                   offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> DocumentListOut:
         with state.lock:
-            docs = state.kg.store.list_documents(limit=limit, offset=offset)
+            docs = state.store(caller).list_documents(limit=limit, offset=offset)
         return DocumentListOut(documents=[DocumentOut.of(d) for d in docs], limit=limit,
                                offset=offset)
 
     @app.get("/documents/{document_id:path}", response_model=DocumentDetailOut, tags=["graph"])
-    def document(state: State, document_id: Ident) -> DocumentDetailOut:
+    def document(state: State, caller: Caller, document_id: Ident) -> DocumentDetailOut:
         ident = canonical_document_id(document_id)
         with state.lock:
-            view = state.kg.store.get_document(ident)
+            view = state.store(caller).get_document(ident)
         if view is None:
             raise NotFoundError(f"no document {document_id!r}", id=document_id)
         return DocumentDetailOut.of(view)
 
-    @app.delete("/documents/{document_id:path}", status_code=204, tags=["graph"])
-    def delete_document(state: State, document_id: Ident) -> Response:
-        """Delete a document, its passages and what only it derived (cited documents stay)."""
-        with state.lock:
-            deleted = state.kg.delete(document_id)
-        if not deleted:
-            raise NotFoundError(f"no ingested document {document_id!r}", id=document_id)
-        return Response(status_code=204)
-
     @app.get("/entities/{entity_id:path}", response_model=EntityDetailOut, tags=["graph"])
-    def entity(state: State, entity_id: Ident) -> EntityDetailOut:
+    def entity(state: State, caller: Caller, entity_id: Ident) -> EntityDetailOut:
         with state.lock:
-            view = state.kg.store.get_entity(entity_id)
+            view = state.store(caller).get_entity(entity_id)
         if view is None:
             raise NotFoundError(f"no entity {entity_id!r}", id=entity_id)
         return EntityDetailOut.of(view)
@@ -221,19 +239,29 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
 
     @app.get("/export", tags=["linked data"], response_class=Response,
              responses={200: {"content": {m: {} for m in MEDIA_TYPES.values()}}})
-    def export(state: State, format: RdfFormat = RdfFormat.TURTLE,
+    def export(state: State, caller: Caller, format: RdfFormat = RdfFormat.TURTLE,
                document: Annotated[str | None, Query(max_length=200)] = None) -> Response:
         """The whole graph, or one document's neighbourhood, as RDF."""
         ident = canonical_document_id(document) if document else None
         with state.lock:
-            graph = export_graph(state.kg.store, document_id=ident,
+            graph = export_graph(state.store(caller), document_id=ident,
                                  base=state.kg.settings.iri_base)
         return Response(serialize(graph, format), media_type=MEDIA_TYPES[format])
 
-    @app.get("/stats", response_model=StatsOut, tags=["ops"])
-    def stats(state: State) -> StatsOut:
+    @app.get("/facets", response_model=FacetsOut, tags=["search"])
+    def search_facets(state: State, caller: Caller) -> FacetsOut:
+        """The years, bodies and document types of the documents this caller may see,
+        with counts: the values the /search filters can take."""
         with state.lock:
-            return StatsOut.of(state.kg.store.stats(),
-                               [FailureOut(**asdict(f)) for f in state.kg.failures()])
+            return facets(state.store(caller))
+
+    @app.get("/stats", response_model=StatsOut, tags=["ops"])
+    def stats(state: State, caller: Caller) -> StatsOut:
+        """Counts of what this caller may see; failed inputs (file names and reasons) are
+        listed to keys with restricted clearance only."""
+        full = caller.clearance is AccessLevel.RESTRICTED
+        with state.lock:
+            failures = [FailureOut(**asdict(f)) for f in state.kg.failures()] if full else []
+            return StatsOut.of(state.store(caller).stats(), failures)
 
     return app

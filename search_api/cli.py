@@ -16,8 +16,11 @@ from pydantic import BaseModel, ValidationError
 
 from graph.search import MAX_K, SearchMode
 from ontology.errors import CouncilKGError, NotFoundError
+from ontology.records import AccessLevel
+from search_api.cli_keys import keys_app
 from search_api.cli_lineage import register as register_lineage
 from search_api.export import RdfFormat
+from search_api.facets import check_document_type
 from search_api.identifiers import canonical_document_id
 from search_api.logs import configure_logging
 from search_api.schemas import (
@@ -82,7 +85,11 @@ def _print_json(model: BaseModel | dict[str, Any]) -> None:
 
 @app.command()
 def ingest(paths: Annotated[list[Path], typer.Argument(help="files or folders")],
-           store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+           store: StoreOpt = None, as_json: JsonOpt = False,
+           access: Annotated[AccessLevel | None, typer.Option(
+               "--access", help="force the access level of these files (default: each "
+               "file's restriction marking; a stored restricted level is never lowered "
+               "without --access public)")] = None) -> None:
     """Ingest files and folders; one line per file: ingested, unchanged or failed (reason)."""
     files = list(expand_paths(paths))
     missing = [p for p in paths if not p.exists()]
@@ -99,7 +106,9 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="files or folders")]
             if not as_json:
                 line = f"{outcome.status:9} {outcome.path}"
                 if outcome.document_id:
-                    line += f" -> {outcome.document_id} ({outcome.passages} passages)"
+                    line += f" -> {outcome.document_id} ({outcome.passages} passages"
+                    restricted = outcome.access_level == AccessLevel.RESTRICTED
+                    line += ", restricted)" if restricted else ")"
                 if outcome.reason:
                     line += f": {outcome.reason}"
                 (bar.write if bar is not None else typer.echo)(line)
@@ -109,7 +118,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="files or folders")]
         for outcome in outcomes:
             kg.log.record(outcome.path, outcome.status, None, outcome.reason)
             report(outcome)
-        outcomes += kg.ingest([p for p in paths if p.exists()], progress=report)
+        outcomes += kg.ingest([p for p in paths if p.exists()], progress=report, access=access)
         if bar is not None:
             bar.close()
     counts = {s: sum(o.status == s for o in outcomes) for s in ("ingested", "unchanged",
@@ -129,11 +138,16 @@ def search(query: Annotated[str, typer.Argument(help="question or keywords")],
            document: Annotated[str | None, typer.Option(help="only this document")] = None,
            year_from: Annotated[int | None, typer.Option()] = None,
            year_to: Annotated[int | None, typer.Option()] = None,
+           body: Annotated[str | None, typer.Option(help="submitted to this body "
+                                                    "(body/council)")] = None,
+           document_type: Annotated[str | None, typer.Option(
+               "--type", help="CouncilDocument | Report | InformationDocument")] = None,
            store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Hybrid (BM25 + dense) search over passages."""
     with _service(store) as kg:
-        hits = _guard(lambda: kg.search(kg.request(query, k=k, mode=mode, document=document,
-                                                   year_from=year_from, year_to=year_to)))
+        hits = _guard(lambda: kg.search(kg.request(
+            query, k=k, mode=mode, document=document, year_from=year_from, year_to=year_to,
+            body=body, document_type=check_document_type(document_type))))
     out = SearchOut.of(query, mode.value, hits)
     if as_json:
         _print_json(out)
@@ -425,6 +439,7 @@ def main() -> None:
 
 
 register_lineage(app)
+app.add_typer(keys_app, name="keys")
 
 
 if __name__ == "__main__":

@@ -29,10 +29,11 @@ def _resolver() -> Resolver:
 
 
 def canonical_document_id(text: str) -> str:
-    """'C23/52-E' and 'Doc. C23/52' mean C23/52; anything else is taken as an id."""
+    """'C23/52-E' and 'Doc. C23/52' mean C23/52, 'C23/52-F' its French version (see
+    ``DocumentSymbol.document_id``); anything else is taken as an id."""
     cleaned = text.strip().removeprefix("Doc.").removeprefix("Document").strip()
     symbol = parse_symbol(cleaned)
-    return symbol.canonical if symbol else text.strip()
+    return symbol.document_id if symbol else text.strip()
 
 
 def candidate_ids(text: str) -> list[str]:

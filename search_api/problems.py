@@ -13,11 +13,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ontology.errors import (
     AmbiguousError,
+    AuthenticationError,
     CouncilKGError,
     EmptyInputError,
+    IngestError,
     InputTooLargeError,
     InvalidRequestError,
     NotFoundError,
+    PermissionDeniedError,
     StoreUnavailableError,
     UnsupportedInputError,
 )
@@ -30,12 +33,15 @@ MEDIA_TYPE = "application/problem+json"
 
 #: most specific class first
 STATUS_BY_ERROR: tuple[tuple[type[CouncilKGError], int], ...] = (
+    (AuthenticationError, 401),
+    (PermissionDeniedError, 403),
     (NotFoundError, 404),
     (AmbiguousError, 409),
     (InvalidRequestError, 422),
     (InputTooLargeError, 413),
     (EmptyInputError, 422),
     (UnsupportedInputError, 415),
+    (IngestError, 422),  # any other input that could not be ingested, with the reason
     (StoreUnavailableError, 503),
 )
 
@@ -49,6 +55,10 @@ def status_for(exc: CouncilKGError) -> int:
 
 #: structured error fields passed on as problem extension members
 EXTENSIONS = ("candidates", "near_matches")
+
+
+#: RFC 9110: a 401 names the scheme the client should use
+CHALLENGE = {"WWW-Authenticate": 'Bearer realm="councilkg"'}
 
 
 def problem_body(status: int, code: str, title: str, detail: str,
@@ -66,6 +76,8 @@ def problem_body(status: int, code: str, title: str, detail: str,
 def problem(status: int, code: str, title: str, detail: str,
             extensions: Mapping[str, object] | None = None,
             headers: Mapping[str, str] | None = None) -> JSONResponse:
+    if status == 401:
+        headers = {**CHALLENGE, **(headers or {})}
     return JSONResponse(problem_body(status, code, title, detail, extensions),
                         status_code=status, media_type=MEDIA_TYPE, headers=headers)
 

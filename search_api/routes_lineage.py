@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 
 from graph.lineage import MAX_DEPTH
+from graph.store import GraphStore
 from search_api import lineage as ops
+from search_api.auth import principal_of
+from search_api.schemas import Ident
 from search_api.schemas_lineage import LineageOut, PathsOut, ResolutionOut, TimelineOut
 
 router = APIRouter(tags=["lineage"])
@@ -19,7 +22,6 @@ Types = Annotated[str | None, Query(max_length=500, description="comma-separated
                                     "types (CITES,REVISES,...); MENTIONS = document mentions")]
 Limit = Annotated[int, Query(ge=1, le=ops.MAX_PAGE, description="items per page")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000_000)]
-Ident = Annotated[str, Path(min_length=1, max_length=200, description="id or symbol")]
 Passages = Annotated[bool, Query(description="add each edge's whole evidence passage "
                                              "(the evidence words and span are always given)")]
 
@@ -27,6 +29,12 @@ Passages = Annotated[bool, Query(description="add each edge's whole evidence pas
 def _locked(request: Request) -> Any:
     """The app's state (service + lock: the embedded graph connection is not thread-safe)."""
     return request.app.state.councilkg
+
+
+def _store(request: Request, state: Any) -> GraphStore:
+    """The store as the caller sees it (with the lock held)."""
+    store: GraphStore = state.kg.store_for(principal_of(request).clearance)
+    return store
 
 
 @router.get("/documents/{document_id:path}/lineage", response_model=LineageOut)
@@ -39,7 +47,7 @@ def document_lineage(request: Request, document_id: Ident,
     included with ``ingested: false``."""
     state = _locked(request)
     with state.lock:
-        return ops.lineage(state.kg.store, document_id, direction=direction,
+        return ops.lineage(_store(request, state), document_id, direction=direction,
                            depth=depth, types=ops.parse_types(types), limit=limit,
                            offset=offset, passages=passages)
 
@@ -51,7 +59,7 @@ def entity_neighbors(request: Request, entity_id: Ident, depth: Depth = 1, types
     """Nodes within ``depth`` hops of an entity, either direction."""
     state = _locked(request)
     with state.lock:
-        return ops.neighbors(state.kg.store, entity_id, depth=depth,
+        return ops.neighbors(_store(request, state), entity_id, depth=depth,
                              types=ops.parse_types(types), limit=limit, offset=offset,
                              passages=passages)
 
@@ -61,7 +69,7 @@ def resolution(request: Request, resolution_id: Ident) -> ResolutionOut:
     """A resolution: its versions in order and who cites, reports on or implements each."""
     state = _locked(request)
     with state.lock:
-        return ops.resolution(state.kg.store, resolution_id)
+        return ops.resolution(_store(request, state), resolution_id)
 
 
 @router.get("/paths", response_model=PathsOut)
@@ -73,7 +81,7 @@ def paths(request: Request,
     """Shortest paths between two nodes with each edge's evidence; empty if none."""
     state = _locked(request)
     with state.lock:
-        return ops.paths(state.kg.store, source, target, max_depth=max_depth,
+        return ops.paths(_store(request, state), source, target, max_depth=max_depth,
                          types=ops.parse_types(types), limit=limit)
 
 
@@ -87,5 +95,5 @@ def timeline(request: Request,
     """Dated documents and events about an entity or a topic, in order."""
     state = _locked(request)
     with state.lock:
-        return ops.timeline(state.kg.store, entity=entity, topic=topic, year_from=year_from,
+        return ops.timeline(_store(request, state), entity=entity, topic=topic, year_from=year_from,
                             year_to=year_to)

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from fastapi import Path
 from pydantic import BaseModel, Field
 
 from graph.store import DocumentView, EntityRef, EntityView, Link, SearchHit, StoreStats
 from ontology.records import DocumentRecord, ParsedDocument, PassageRecord
+
+MAX_ID_CHARS = 200
+#: document and entity ids in paths: a symbol or id is short; longer is refused (422)
+Ident = Annotated[str, Path(min_length=1, max_length=MAX_ID_CHARS, description="id or symbol")]
 
 
 class DocumentOut(BaseModel):
@@ -21,13 +28,27 @@ class DocumentOut(BaseModel):
     action_type: str | None = Field(None, description="approve | endorse | decide | comment | "
                                                       "note, read from 'Action required'")
     ingested: bool = Field(True, description="false for a document only known from citations")
+    document_type: str | None = Field(None, description="CouncilDocument | Report | "
+                                                        "InformationDocument (ontology class)")
+    body: str | None = Field(None, description="id of the body it is submitted to")
+    access_level: str | None = Field(None, description="public | restricted (see README, "
+                                                        "Access); none for a cited stub")
 
     @classmethod
     def of(cls, doc: DocumentRecord) -> DocumentOut:
         return cls(id=doc.id, symbol=doc.symbol, title=doc.title, date=doc.date, year=doc.year,
                    language=doc.language, source=doc.source, summary=doc.summary,
                    action_required=doc.action_required, action_type=doc.action_type,
-                   ingested=doc.ingested)
+                   ingested=doc.ingested, document_type=doc.document_type, body=doc.body,
+                   access_level=doc.access_level)
+
+
+class IngestOut(BaseModel):
+    status: str = Field(description="ingested | unchanged (a failure is a problem response)")
+    document_id: str | None = None
+    passages: int = 0
+    access_level: str | None = Field(None, description="the level the document was stored at")
+    source: str = Field(description="where the upload was kept, under the store directory")
 
 
 class PassageOut(BaseModel):

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from graph.registry import open_store
 from graph.search import SearchFilters, SearchMode, SearchRequest
 from graph.store import GraphStore, SearchHit
+from graph.visible import PublicView
 from ingest.embedding import CachedEmbedder, Embedder, SentenceTransformerEmbedder, Vectors
 from ingest.pipeline import DocumentParser
 from ingest.questions import QuestionAnalysis, QuestionAnalyzer
-from ontology.errors import CouncilKGError, StoreUnavailableError
-from ontology.records import ParsedDocument
+from ontology.errors import (
+    CouncilKGError,
+    DuplicateInputError,
+    PermissionDeniedError,
+    StoreUnavailableError,
+)
+from ontology.records import AccessLevel, ParsedDocument
 from search_api.identifiers import canonical_document_id
 from search_api.ingest_log import Failure, IngestLog
 from search_api.query_batching import CoalescingEmbedder
@@ -30,6 +36,7 @@ class IngestOutcome:
     document_id: str | None = None
     passages: int = 0
     reason: str | None = None
+    access_level: str | None = None
 
 
 def index_texts(parsed: ParsedDocument) -> list[str]:
@@ -77,7 +84,7 @@ class CouncilKG:
         self.embedder = embedder
         self.parser = parser or DocumentParser(settings.parse_options())
         self.log = IngestLog(settings.store / "ingest-log.sqlite")
-        self._analyzer: QuestionAnalyzer | None = None
+        self._analyzers: dict[AccessLevel, QuestionAnalyzer] = {}
         self._query_embedder: Embedder | None = None
         #: called once per file with its outcome (metrics, audit), however ingest is reached
         self.observers: list[Callable[[IngestOutcome], None]] = []
@@ -93,19 +100,25 @@ class CouncilKG:
 
     # ------------------------------------------------------------ ingest
     def ingest(self, paths: Iterable[Path],
-               progress: Callable[[IngestOutcome], None] | None = None) -> list[IngestOutcome]:
+               progress: Callable[[IngestOutcome], None] | None = None, *,
+               access: AccessLevel | None = None,
+               clearance: AccessLevel = AccessLevel.RESTRICTED) -> list[IngestOutcome]:
+        """Ingest files and folders; ``access`` forces their classification (else each
+        file's marking decides), ``clearance`` is the caller's (see ``ingest_file``)."""
         outcomes = []
         files = list(expand_paths(paths))
         self.learn_acronyms(files)
+        claimed: dict[str, str] = {}  # document id -> the file of this batch that holds it
         for path in files:
-            outcome = self.ingest_file(path)
+            outcome = self.ingest_file(path, claimed=claimed, access=access,
+                                       clearance=clearance)
             self.log.record(outcome.path, outcome.status, outcome.document_id, outcome.reason)
             outcomes.append(outcome)
             if progress:
                 progress(outcome)
         if any(o.status == "ingested" for o in outcomes):
             self.store.finalize()
-            self._analyzer = None  # new entities to recognise in questions
+            self._analyzers.clear()  # new entities to recognise in questions
         return outcomes
 
     def learn_acronyms(self, files: list[Path]) -> None:
@@ -123,9 +136,13 @@ class CouncilKG:
             raise StoreUnavailableError("this server opened the store read-only "
                                         "(COUNCILKG_READ_ONLY): writes go to a read-write one")
 
-    def ingest_file(self, path: Path) -> IngestOutcome:
+    def ingest_file(self, path: Path, *, claimed: dict[str, str] | None = None,
+                    access: AccessLevel | None = None,
+                    clearance: AccessLevel = AccessLevel.RESTRICTED) -> IngestOutcome:
+        """Ingest one file; ``claimed`` (document id -> file) refuses a second file of the
+        same batch that is the same document, which would otherwise replace the first."""
         self.writable()
-        outcome = self._ingest_file(path)
+        outcome = self._ingest_file(path, claimed, access, clearance)
         for observer in self.observers:
             try:
                 observer(outcome)
@@ -133,16 +150,50 @@ class CouncilKG:
                 log.exception("ingest observer failed")
         return outcome
 
-    def _ingest_file(self, path: Path) -> IngestOutcome:
+
+    def classify(self, parsed: ParsedDocument, access: AccessLevel | None,
+                 clearance: AccessLevel) -> tuple[ParsedDocument, bool]:
+        """The document with its access level, and whether the store holds it unchanged
+        (same bytes, same level: changing the level alone is a change).
+
+        A forced level wins; otherwise the file's marking, except that an unforced re-ingest
+        never lowers a stored "restricted" (declassifying takes ``--access public``). A
+        caller without clearance may not replace a restricted document."""
+        doc = parsed.document
+        stored_hash = self.store.document_hash(doc.id)
+        stored = self.store.get_document(doc.id) if stored_hash is not None else None
+        stored_level = stored.document.access_level if stored is not None else None
+        if stored_level == AccessLevel.RESTRICTED and not clearance.sees(stored_level):
+            raise PermissionDeniedError(
+                f"{doc.id} exists at a level this caller's clearance does not cover",
+                document=doc.id)
+        level = access or (AccessLevel.RESTRICTED if AccessLevel.RESTRICTED in
+                           (doc.access_level, stored_level) else AccessLevel.PUBLIC)
+        parsed.document = replace(doc, access_level=level.value)
+        unchanged = stored_hash == doc.content_hash and (stored_level or "public") == level
+        return parsed, unchanged
+
+    def _ingest_file(self, path: Path, claimed: dict[str, str] | None,
+                     access: AccessLevel | None, clearance: AccessLevel) -> IngestOutcome:
         try:
-            parsed = self.parser.parse_file(path)
+            parsed, unchanged = self.classify(self.parser.parse_file(path), access, clearance)
             doc = parsed.document
-            if self.store.document_hash(doc.id) == doc.content_hash:
-                return IngestOutcome(str(path), "unchanged", doc.id, len(parsed.passages))
+            if claimed is not None:
+                first = claimed.setdefault(doc.id, str(path))
+                if first != str(path):
+                    raise DuplicateInputError(
+                        f"{path.name}: same document {doc.id} as {Path(first).name}, earlier "
+                        "in this batch; ingest one file per document (a language version "
+                        "carries its language suffix in its symbol, e.g. -F)",
+                        path=str(path), document_id=doc.id, other=first)
+            if unchanged:
+                return IngestOutcome(str(path), "unchanged", doc.id, len(parsed.passages),
+                                     access_level=doc.access_level)
             texts = index_texts(parsed)
             vectors = self.embedder.embed(texts)
             self.store.write_document(parsed, vectors, texts)
-            return IngestOutcome(str(path), "ingested", doc.id, len(parsed.passages))
+            return IngestOutcome(str(path), "ingested", doc.id, len(parsed.passages),
+                                 access_level=doc.access_level)
         except CouncilKGError as exc:
             log.warning("failed %s: %s", path, exc.message)
             return IngestOutcome(str(path), "failed", reason=exc.message)
@@ -157,39 +208,67 @@ class CouncilKG:
         deleted = self.store.delete_document(canonical_document_id(document_id))
         if deleted:
             self.log.forget_document(canonical_document_id(document_id))
-            self._analyzer = None  # its entities may be gone
+            self._analyzers.clear()  # its entities may be gone
         return deleted
 
     def failures(self) -> list[Failure]:
         """Inputs whose last ingest failed, with the reason."""
         return self.log.failures()
 
-    # ------------------------------------------------------------ search
-    @property
-    def analyzer(self) -> QuestionAnalyzer:
-        """Built on first use from the store's entities; rebuilt after an ingest."""
-        if self._analyzer is None:
-            self._analyzer = QuestionAnalyzer(self.store.entity_names())
-        return self._analyzer
+    # ------------------------------------------------------------ reads
+    def store_for(self, clearance: AccessLevel) -> GraphStore:
+        """The store as a caller with this clearance sees it (the CLI, an operator's tool,
+        reads with full clearance)."""
+        if clearance is AccessLevel.RESTRICTED:
+            return self.store
+        return PublicView(self.store, self.store.access_index())
 
-    def analyze(self, question: str) -> QuestionAnalysis:
-        return self.analyzer.analyze(question)
+    def analyzer(self, clearance: AccessLevel = AccessLevel.RESTRICTED) -> QuestionAnalyzer:
+        """Built on first use from the entities this clearance sees (a public caller's
+        questions must not be taught names only restricted documents contain)."""
+        if clearance not in self._analyzers:
+            self._analyzers[clearance] = QuestionAnalyzer(
+                self.store_for(clearance).entity_names())
+        return self._analyzers[clearance]
+
+    def analyze(self, question: str,
+                clearance: AccessLevel = AccessLevel.RESTRICTED) -> QuestionAnalysis:
+        return self.analyzer(clearance).analyze(question)
 
     def request(self, query: str, *, k: int = 10, mode: str | SearchMode = SearchMode.HYBRID,
                 document: str | None = None, year_from: int | None = None,
-                year_to: int | None = None, understand: bool = True,
-                analysis: QuestionAnalysis | None = None) -> SearchRequest:
+                year_to: int | None = None, body: str | None = None,
+                document_type: str | None = None, understand: bool = True,
+                analysis: QuestionAnalysis | None = None,
+                clearance: AccessLevel = AccessLevel.RESTRICTED) -> SearchRequest:
         """A search request; ``understand`` adds what question analysis finds (entity ids
         and acronym <-> long form expansions); pass ``analysis`` when already done."""
         filters = SearchFilters(
             document=canonical_document_id(document) if document else None,
-            year_from=year_from, year_to=year_to)
+            year_from=year_from, year_to=year_to, body=body, document_type=document_type,
+            clearance=clearance)
         if analysis is None and understand and query.strip():
-            analysis = self.analyze(query)
+            analysis = self.analyze(query, clearance)
         return SearchRequest(query=query, k=k, mode=SearchMode(mode), filters=filters,
                              fusion=self.settings.fusion(),
                              expansions=analysis.expansions if analysis else (),
-                             entities=analysis.entity_ids if analysis else ())
+                             entities=analysis.entity_ids if analysis else (),
+                             evidence=self.relation_evidence(analysis) if analysis else ())
+
+    def relation_evidence(self, analysis: QuestionAnalysis) -> tuple[str, ...]:
+        """Passages the asked-about relations of the named entities were read from
+        ("who chairs ICTGC": the passage of ICTGC's CHAIRED_BY edge)."""
+        if not analysis.relations or self.settings.evidence_weight <= 0:
+            return ()
+        wanted = set(analysis.relations)
+        out: list[str] = []
+        for entity_id in analysis.entity_ids:
+            view = self.store.get_entity(entity_id)
+            if view is None:
+                continue
+            out += [link.passage_id for link in view.links
+                    if link.type in wanted and link.passage_id]
+        return tuple(dict.fromkeys(out))
 
     def query_vector(self, request: SearchRequest) -> Vectors | None:
         if request.mode is SearchMode.BM25:

@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from graph.neo4j.config import Neo4jConfig
 from graph.search import FusionConfig
 from ingest.embedding import DEFAULT_MODEL
+from ingest.formats.isolation import ReaderLimits
 from ingest.pipeline import ParseOptions
 from search_api.ops_settings import OpsSettings
 
@@ -35,6 +36,9 @@ class Settings(OpsSettings, BaseSettings):  # serving limits, CORS, logs: OpsSet
     torch_threads: int = Field(1, ge=0, le=256,
                                description="intra-op threads of the model; 0: torch's default")
     max_file_bytes: int = Field(20_000_000, ge=1, description="larger files fail with a reason")
+    reader_timeout: float = Field(25.0, ge=0, description="seconds a Word/PDF reader may run "
+                                  "(in a child process); 0: in-process, no limit")
+    reader_memory_mb: int = Field(2048, ge=256, description="address-space cap of that child")
     target_words: int = Field(150, ge=20, le=350)
     max_words: int = Field(220, ge=50, le=350)
     # fusion defaults live in FusionConfig (tuned there, see its docstring)
@@ -42,16 +46,21 @@ class Settings(OpsSettings, BaseSettings):  # serving limits, CORS, logs: OpsSet
     bm25_weight: float = Field(_FUSION.bm25_weight, ge=0)
     dense_weight: float = Field(_FUSION.dense_weight, ge=0)
     entity_weight: float = Field(_FUSION.entity_weight, ge=0)
+    evidence_weight: float = Field(_FUSION.evidence_weight, ge=0)
     candidates: int = Field(_FUSION.candidates, ge=1, le=1000)
     iri_base: str = Field("https://w3id.org/councilkg",
                           description="base of the IRIs minted in RDF exports")
+    public_read: bool = Field(False, description="anonymous callers get read scope with "
+                                                 "public clearance instead of a 401")
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "INFO"
 
     def parse_options(self) -> ParseOptions:
         return ParseOptions(max_bytes=self.max_file_bytes, target_words=self.target_words,
-                            max_words=self.max_words)
+                            max_words=self.max_words,
+                            reader=ReaderLimits(timeout=self.reader_timeout,
+                                                memory_bytes=self.reader_memory_mb * 2**20))
 
     def neo4j(self) -> Neo4jConfig | None:
         """The Neo4j connection, or None when NEO4J_URI is not set."""
@@ -64,4 +73,5 @@ class Settings(OpsSettings, BaseSettings):  # serving limits, CORS, logs: OpsSet
     def fusion(self) -> FusionConfig:
         return FusionConfig(rrf_k=self.rrf_k, bm25_weight=self.bm25_weight,
                             dense_weight=self.dense_weight, entity_weight=self.entity_weight,
+                            evidence_weight=self.evidence_weight,
                             candidates=self.candidates)

@@ -21,6 +21,7 @@ class DenseMatrix:
         self.document_ids = np.asarray(columns["document_id"], dtype=object)
         self.years = np.asarray([-1 if y is None else y for y in columns["year"]],
                                 dtype=np.int64)
+        self.public = np.asarray([a == "public" for a in columns["access_level"]], dtype=bool)
 
     def __len__(self) -> int:
         return int(self.matrix.shape[0])
@@ -37,12 +38,15 @@ class DenseMatrix:
         columns = {name: data.column(name).to_pylist() for name in names}
         return cls(version, np.ascontiguousarray(unit), columns)
 
-    def _mask(self, filters: SearchFilters) -> npt.NDArray[np.bool_] | None:
+    def _mask(self, filters: SearchFilters,
+              documents: frozenset[str] | None = None) -> npt.NDArray[np.bool_] | None:
         mask: npt.NDArray[np.bool_] | None = None
 
         def both(m: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
             return m if mask is None else mask & m
 
+        if documents is not None:
+            mask = both(np.isin(self.document_ids, list(documents)))
         if filters.document:
             mask = both(self.document_ids == filters.document)
         # a passage without a year fails any year bound, as NULL does in SQL
@@ -50,13 +54,15 @@ class DenseMatrix:
             mask = both(self.years >= filters.year_from)
         if filters.year_to is not None:
             mask = both((self.years <= filters.year_to) & (self.years >= 0))
+        if filters.public_only:
+            mask = both(self.public)
         return mask
 
-    def search(self, vector: npt.NDArray[np.float32], limit: int,
-               filters: SearchFilters) -> list[dict[str, Any]]:
+    def search(self, vector: npt.NDArray[np.float32], limit: int, filters: SearchFilters,
+               documents: frozenset[str] | None = None) -> list[dict[str, Any]]:
         norm = float(np.linalg.norm(vector)) or 1.0
         scores = self.matrix @ (np.asarray(vector, dtype=np.float32) / norm)
-        mask = self._mask(filters)
+        mask = self._mask(filters, documents)
         if mask is not None:
             scores = np.where(mask, scores, -np.inf)
         limit = min(limit, len(scores))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.store import EntityRef, Link
-from graph.terms import protecting_relations
+from graph.terms import DOCUMENT_CONTENT_RELATIONS, protecting_relations
 from ontology.errors import StoreError, StoreUnavailableError
 from ontology.records import DocumentRecord, EntityRecord, ParsedDocument
 from ontology.schema import GraphSchema
@@ -25,9 +25,8 @@ log = logging.getLogger(__name__)
 
 _DDL_TYPES = {str: "STRING", int: "INT64", bool: "BOOLEAN", float: "DOUBLE"}
 _DOC_FIELDS = ("id", "symbol", "title", "date", "year", "language", "source", "content_hash",
-               "summary", "action_required", "action_type", "ingested")
-#: relationship types whose edges are "document content", replaced on re-ingest
-_OUTGOING_FROM_DOCUMENT = ("CITES", "REVISES")
+               "summary", "action_required", "action_type", "document_type", "body",
+               "ingested", "access_level")
 
 
 def _cast(expr: str, python_type: type) -> str:
@@ -130,7 +129,7 @@ class LadybugGraph:
     def _remove_derivation(self, doc_id: str) -> None:
         self._run("MATCH (p:Passage)-[:PART_OF]->(d:Document {id: $id}) DETACH DELETE p",
                   {"id": doc_id})
-        for rel in _OUTGOING_FROM_DOCUMENT:
+        for rel in DOCUMENT_CONTENT_RELATIONS:
             self.schema.relation(rel)
             self._run(f"MATCH (d:Document {{id: $id}})-[e:{rel}]->() DELETE e", {"id": doc_id})
 
@@ -217,8 +216,10 @@ class LadybugGraph:
         self._run("BEGIN TRANSACTION")
         try:
             self._remove_derivation(doc_id)
-            cited = self._run("MATCH (d:Document {id: $id})<-[:CITES]-() RETURN count(*)",
-                              {"id": doc_id})[0][0]
+            # kept as a stub while another document's content points at it
+            cited = self._run("MATCH (d:Document {id: $id})<-[r:"
+                              + "|".join(DOCUMENT_CONTENT_RELATIONS)
+                              + "]-(:Document) RETURN count(r)", {"id": doc_id})[0][0]
             if cited:
                 cleared = ", ".join(f"d.{k} = NULL" for k in _DOC_FIELDS
                                     if k not in ("id", "symbol", "ingested"))
@@ -253,12 +254,15 @@ class LadybugGraph:
         rows = self._rows("MATCH (d:Document) WHERE d.id IN $ids RETURN d", {"ids": list(ids)})
         return {r["d"]["id"]: document_from_row(r["d"]) for r in rows}
 
-    def list_documents(self, *, limit: int, offset: int) -> list[DocumentRecord]:
+    def list_documents(self, *, limit: int, offset: int,
+                       public_only: bool = False) -> list[DocumentRecord]:
         """Paged in Python: Ladybug's ``ORDER BY .. SKIP s LIMIT n`` crashes the process
         (SIGSEGV) once ``s + n`` passes ~65,000 (found by fuzzing ``/documents?offset=``),
         and wraps ``SKIP`` past 2**32. Sorting the ids alone is cheap at any corpus size."""
-        ids = [row[0] for row in self._run("MATCH (d:Document) WHERE d.ingested = true "
-                                           "RETURN d.id ORDER BY d.id")]
+        visible = " AND (d.access_level IS NULL OR d.access_level = 'public')" \
+            if public_only else ""
+        ids = [row[0] for row in self._run("MATCH (d:Document) WHERE d.ingested = true"
+                                           f"{visible} RETURN d.id ORDER BY d.id")]
         page = ids[offset: offset + limit]
         if not page:
             return []

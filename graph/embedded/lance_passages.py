@@ -31,14 +31,20 @@ def _quote(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def where_clause(filters: SearchFilters) -> str | None:
+def where_clause(filters: SearchFilters,
+                 documents: frozenset[str] | None = None) -> str | None:
+    """SQL for LanceDB's prefilter; ``documents`` are the ids the metadata filters admit."""
     parts = []
+    if documents is not None:
+        parts.append(f"document_id IN ({', '.join(_quote(d) for d in sorted(documents))})")
     if filters.document:
         parts.append(f"document_id = {_quote(filters.document)}")
     if filters.year_from is not None:
         parts.append(f"year >= {int(filters.year_from)}")
     if filters.year_to is not None:
         parts.append(f"year <= {int(filters.year_to)}")
+    if filters.public_only:
+        parts.append("access_level = 'public'")
     return " AND ".join(parts) or None
 
 
@@ -65,6 +71,7 @@ class LancePassages:
             pa.field("start", pa.int64()),
             pa.field("end", pa.int64()),
             pa.field("year", pa.int32()),
+            pa.field("access_level", pa.string()),
             pa.field("text", pa.string()),
             pa.field("index_text", pa.string()),
             pa.field("vector", pa.list_(pa.float32(), dimension)),
@@ -77,6 +84,9 @@ class LancePassages:
                     f"the passage index holds {stored}-d vectors but the model gives "
                     f"{dimension}-d; use a new store or the model it was built with",
                     stored=stored, model=dimension)
+            if "access_level" not in self._table.schema.names:
+                # an index written before classification: every document in it was public
+                self._table.add_columns({"access_level": "CAST('public' AS STRING)"})
         else:
             self._table = self._db.create_table(TABLE, schema=self._schema)
             self._create_fts()
@@ -93,7 +103,8 @@ class LancePassages:
         rows = [{
             "id": p.id, "document_id": doc.id, "content_hash": doc.content_hash,
             "ordinal": p.ordinal, "section": p.section, "heading_path": " > ".join(p.heading_path),
-            "start": p.start, "end": p.end, "year": doc.year, "text": p.text,
+            "start": p.start, "end": p.end, "year": doc.year,
+            "access_level": doc.access_level or "public", "text": p.text,
             "index_text": index_texts[i], "vector": vectors[i].tolist(),
         } for i, p in enumerate(parsed.passages)]
         try:
@@ -135,23 +146,25 @@ class LancePassages:
         return int(self._table.count_rows())
 
     _COLUMNS: ClassVar[list[str]] = ["id", "document_id", "content_hash", "ordinal", "section",
-                                     "heading_path", "start", "end", "year", "text"]
+                                     "heading_path", "start", "end", "year", "access_level",
+                                     "text"]
     _BM25_COLUMNS: ClassVar[list[str]] = [*_COLUMNS, "_score"]
     _DENSE_COLUMNS: ClassVar[list[str]] = [*_COLUMNS, "_distance"]
 
-    def bm25(self, query: str, limit: int, filters: SearchFilters) -> list[dict[str, Any]]:
+    def bm25(self, query: str, limit: int, filters: SearchFilters,
+             documents: frozenset[str] | None = None) -> list[dict[str, Any]]:
         terms = fts_query(query)
         if not terms or not self.count():
             return []
         search = self._table.search(terms, query_type="fts", fts_columns="index_text")
-        where = where_clause(filters)
+        where = where_clause(filters, documents)
         if where:
             search = search.where(where, prefilter=True)
         rows: list[dict[str, Any]] = search.select(self._BM25_COLUMNS).limit(limit).to_list()
         return rows
 
-    def dense(self, vector: npt.NDArray[np.float32], limit: int,
-              filters: SearchFilters) -> list[dict[str, Any]]:
+    def dense(self, vector: npt.NDArray[np.float32], limit: int, filters: SearchFilters,
+              documents: frozenset[str] | None = None) -> list[dict[str, Any]]:
         """Exact cosine search over an in-memory matrix of every row.
 
         Measured at 100k passages (bench/search_latency.py): LanceDB's flat scan takes
@@ -161,7 +174,7 @@ class LancePassages:
         cache = self._dense_cache()
         if cache is None:
             return []
-        return cache.search(vector, limit, filters)
+        return cache.search(vector, limit, filters, documents)
 
     def _dense_cache(self) -> DenseMatrix | None:
         version = self._table.version

@@ -10,6 +10,7 @@ one read-write process per store.
 from __future__ import annotations
 
 from graph.embedded.ladybug_graph import LadybugGraph
+from graph.search import SearchFilters
 from graph.store import EntityRef
 from ontology.records import DocumentRecord
 
@@ -22,3 +23,11 @@ class SearchMaps:
 
     def documents_of(self, ids: set[str]) -> dict[str, DocumentRecord]:
         return {i: doc for i in ids if (doc := self.documents.get(i)) is not None}
+
+    def admitted(self, filters: SearchFilters) -> frozenset[str] | None:
+        """Ids of the documents the body/type filters admit; None when no such filter is
+        set. Retrieval then only sees their passages, so top-k is never cut short."""
+        if not filters.on_documents():
+            return None
+        return frozenset(i for i, d in self.documents.items()
+                         if d.ingested and filters.admits(d.body, d.document_type))

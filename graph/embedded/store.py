@@ -9,13 +9,15 @@ marker). Readers only serve passage rows whose hash equals the marker.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from graph.embedded import ladybug_lineage
+from graph import access
+from graph.embedded import ladybug_access, ladybug_lineage
 from graph.embedded.ladybug_graph import LadybugGraph
 from graph.embedded.lance_passages import LancePassages
 from graph.embedded.search_maps import SearchMaps
@@ -23,6 +25,7 @@ from graph.search import SearchMode, SearchRequest, fuse
 from graph.store import (
     DocumentView,
     EdgeData,
+    EdgeRow,
     EntityView,
     GraphDump,
     Hop,
@@ -34,7 +37,13 @@ from graph.store import (
 )
 from graph.terms import check_terms
 from ontology.errors import NotFoundError
-from ontology.records import DocumentRecord, EntityRecord, ParsedDocument, PassageRecord
+from ontology.records import (
+    AccessLevel,
+    DocumentRecord,
+    EntityRecord,
+    ParsedDocument,
+    PassageRecord,
+)
 from ontology.schema import GraphSchema, default_schema
 
 log = logging.getLogger(__name__)
@@ -62,6 +71,7 @@ class EmbeddedStore:
                                   read_only=read_only)
         self.passages = LancePassages(path / "passages.lance", dimension)
         self._maps: SearchMaps | None = None
+        self._access: access.AccessIndex | None = None
         if not read_only:
             self.recover()
 
@@ -94,7 +104,7 @@ class EmbeddedStore:
                        index_texts: list[str]) -> None:
         doc = parsed.document
         check_terms(self.graph.schema, parsed)  # before anything is written
-        self._maps = None
+        self._maps = self._access = None
         self.passages.replace_document(parsed, vectors, index_texts)
         try:
             self.graph.write(parsed)
@@ -104,7 +114,7 @@ class EmbeddedStore:
         self.passages.delete_stale(doc.id, doc.content_hash or "")
 
     def delete_document(self, document_id: str) -> bool:
-        self._maps = None
+        self._maps = self._access = None
         deleted = self.graph.delete(document_id)
         if deleted:
             self.passages.delete_document(document_id)
@@ -121,8 +131,9 @@ class EmbeddedStore:
         return DocumentView(docs[document_id], self.graph.passage_count(document_id),
                             tuple(self.graph.links(document_id)))
 
-    def list_documents(self, *, limit: int, offset: int) -> list[DocumentRecord]:
-        return self.graph.list_documents(limit=limit, offset=offset)
+    def list_documents(self, *, limit: int, offset: int,
+                       public_only: bool = False) -> list[DocumentRecord]:
+        return self.graph.list_documents(limit=limit, offset=offset, public_only=public_only)
 
     def get_entity(self, entity_id: str) -> EntityView | None:
         entity = self.graph.node(entity_id)
@@ -139,26 +150,37 @@ class EmbeddedStore:
                query_vector: npt.NDArray[np.float32] | None) -> list[SearchHit]:
         request.check_vector(query_vector)
         mode, limit = request.mode, request.candidate_limit
+        maps = self.maps
+        documents = maps.admitted(request.filters)
+        if documents is not None and not documents:
+            return []
         rows: dict[str, dict[str, Any]] = {}
         bm25: list[tuple[str, float]] = []
         dense: list[tuple[str, float]] = []
+        filters = request.filters
+        if filters.public_only and not self.restricted_documents():
+            # nothing to hide: spare LanceDB the prefilter (the marker check below stays)
+            filters = replace(filters, clearance=AccessLevel.RESTRICTED)
         if mode in (SearchMode.BM25, SearchMode.HYBRID):
-            found = self.passages.bm25(request.keyword_query, limit, request.filters)
+            found = self.passages.bm25(request.keyword_query, limit, filters, documents)
             rows.update((r["id"], r) for r in found)
             bm25 = [(r["id"], float(r.get("_score", 0.0))) for r in found]
         if mode in (SearchMode.DENSE, SearchMode.HYBRID):
             assert query_vector is not None
-            found = self.passages.dense(query_vector, limit, request.filters)
+            found = self.passages.dense(query_vector, limit, filters, documents)
             for r in found:
                 rows.setdefault(r["id"], r)
             dense = [(r["id"], 1.0 - float(r.get("_distance", 1.0))) for r in found]
-        maps = self.maps
         ranked = fuse(request, bm25, dense, lambda ids: {
             pid: [e.id for e in maps.mentions.get(pid, ())] for pid in ids})
         docs = maps.documents_of({rows[pid]["document_id"] for pid, _ in ranked})
+        clearance = request.filters.clearance
+        # the graph's level is checked too: a row and its marker disagree only after a crash
+        # mid-way through a change of classification
         committed = [(pid, score) for pid, score in ranked
                      if (doc := docs.get(rows[pid]["document_id"])) is not None
-                     and doc.content_hash == rows[pid]["content_hash"]][: request.k]
+                     and doc.content_hash == rows[pid]["content_hash"]
+                     and clearance.sees(doc.access_level)][: request.k]
         entities, pages = maps.mentions, maps.pages
         return [SearchHit(rank, score, _passage(rows[pid], pages.get(pid)),
                           docs[rows[pid]["document_id"]], tuple(entities.get(pid, ())))
@@ -213,6 +235,24 @@ class EmbeddedStore:
 
     def node_names(self) -> list[tuple[str, str, str]]:
         return ladybug_lineage.node_names(self.graph)
+
+    # ------------------------------------------------------------ access primitives
+    def restricted_documents(self) -> list[str]:
+        return sorted(i for i, d in self.maps.documents.items()
+                      if d.ingested and d.access_level == "restricted")
+
+    def document_facts(self, document_ids: list[str]) -> list[EdgeRow]:
+        return ladybug_access.document_facts(self.graph, document_ids)
+
+    def node_evidence(self, node_ids: list[str], restricted: list[str]
+                      ) -> tuple[set[str], list[EdgeRow]]:
+        return ladybug_access.node_evidence(self.graph, node_ids, restricted)
+
+    def access_index(self) -> access.AccessIndex:
+        """Cached until this store writes (Ladybug admits no other writer meanwhile)."""
+        if self._access is None:
+            self._access = access.compute(self)
+        return self._access
 
     def stats(self) -> StoreStats:
         nodes, rels = self.graph.counts()

@@ -18,15 +18,13 @@ import numpy.typing as npt
 
 from graph.neo4j import queries as q
 from graph.search import SearchFilters
-from graph.terms import check_terms
+from graph.terms import DOCUMENT_CONTENT_RELATIONS, check_terms
 from ontology.errors import InvalidRequestError
 from ontology.records import EntityRecord, ParsedDocument
 from ontology.schema import GraphSchema
 
 Statement = tuple[str, dict[str, Any]]
 
-#: relationship types that are a document's own content, replaced on re-ingest
-OUTGOING_FROM_DOCUMENT = ("CITES", "REVISES")
 #: a year filter makes the vector index over-fetch this many times k (see VECTOR_SEARCH)
 OVERFETCH = 10
 MAX_FETCH = 10_000
@@ -34,7 +32,7 @@ MAX_FETCH = 10_000
 MAX_TERMS = 256
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 _DOC_FIELDS = ("symbol", "title", "date", "year", "language", "source", "summary",
-               "action_required")
+               "action_required", "action_type", "document_type", "body", "access_level")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +61,7 @@ def document_write(schema: GraphSchema, parsed: ParsedDocument,
     one: list[dict[str, Any]] = [{}]  # a statement without UNWIND runs once
     plan = [Batch(q.REMOVE_PASSAGES, one, {"id": doc.id})]
     plan += [Batch(q.remove_outgoing(rel, schema), one, {"id": doc.id})
-             for rel in OUTGOING_FROM_DOCUMENT]
+             for rel in DOCUMENT_CONTENT_RELATIONS]
     props: dict[str, Any] = {k: getattr(doc, k) for k in _DOC_FIELDS}
     props.update(name=doc.symbol or doc.title or doc.id, ingested=True)
     plan.append(Batch(q.UPSERT_DOCUMENT, one, {"id": doc.id, "props": props}))
@@ -133,12 +131,16 @@ def lucene_terms(text: str) -> str:
 
 def filter_params(filters: SearchFilters) -> dict[str, Any]:
     return {"document": filters.document, "year_from": filters.year_from,
-            "year_to": filters.year_to}
+            "year_to": filters.year_to, "body": filters.body,
+            "document_type": filters.document_type,
+            "levels": ["public"] if filters.public_only else ["public", "restricted"]}
 
 
 def vector_fetch(limit: int, filters: SearchFilters) -> int:
     """How many neighbours to ask the index for: queryNodes applies WHERE after its
-    top-k, so with a year filter we over-fetch to still return ``limit`` hits."""
-    if filters.year_from is None and filters.year_to is None:
+    top-k, so with a year, body, type or access filter we over-fetch to still return
+    ``limit`` hits (the store falls back to an exact scan when even that leaves fewer)."""
+    if (filters.year_from is None and filters.year_to is None and not filters.on_documents()
+            and not filters.public_only):
         return limit
     return min(MAX_FETCH, max(limit * OVERFETCH, 100))

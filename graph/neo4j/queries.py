@@ -14,7 +14,7 @@ with Neo4j's own front end. Only Cypher available since Neo4j 5.15 is used
 
 from __future__ import annotations
 
-from graph.terms import protecting_relations
+from graph.terms import DOCUMENT_CONTENT_RELATIONS, protecting_relations
 from ontology.schema import GraphSchema, default_schema
 
 #: names of the schema objects created at start-up (not Cypher: lower-case on purpose)
@@ -48,12 +48,15 @@ SET_CONTENT_HASH = "MATCH (d:Document {id: $id}) SET d.content_hash = $hash"
 # ---------------------------------------------------------------- delete
 DOCUMENT_HASH = ("MATCH (d:Document {id: $id}) WHERE d.ingested = true "
                  "RETURN d.content_hash AS hash")
-CITATIONS_OF = "MATCH (:Document {id: $id})<-[:CITES]-(c) RETURN count(c) AS n"
+#: another document's content still points at this one (it cites, revises or translates it)
+CITATIONS_OF = ("MATCH (:Document {id: $id})<-[r:" + "|".join(DOCUMENT_CONTENT_RELATIONS)
+                + "]-(:Document) RETURN count(r) AS n")
 #: a still-cited document stays as a stub: everything but id, symbol and name is cleared
 CLEAR_DOCUMENT = (
     "MATCH (d:Document {id: $id}) SET d.title = NULL, d.date = NULL, d.year = NULL, "
     "d.language = NULL, d.source = NULL, d.content_hash = NULL, d.summary = NULL, "
-    "d.action_required = NULL, d.ingested = false")
+    "d.action_required = NULL, d.action_type = NULL, d.document_type = NULL, d.body = NULL, "
+    "d.access_level = NULL, d.ingested = false")
 DELETE_DOCUMENT = "MATCH (d:Document {id: $id}) DETACH DELETE d"
 #: only for the contract tests and a deliberate ``migrate --replace``
 DELETE_EVERYTHING = "MATCH (n) DETACH DELETE n"
@@ -62,6 +65,7 @@ LABELS_IN_USE = "CALL db.labels() YIELD label RETURN collect(label) AS labels"
 # ---------------------------------------------------------------- reads
 DOCUMENTS_BY_ID = "MATCH (d:Document) WHERE d.id IN $ids RETURN d"
 LIST_DOCUMENTS = ("MATCH (d:Document) WHERE d.ingested = true "
+                  "AND (d.access_level IS NULL OR d.access_level IN $levels) "
                   "RETURN d ORDER BY d.id SKIP $offset LIMIT $limit")
 PASSAGE_COUNT = "MATCH (p:Passage)-[:PART_OF]->(:Document {id: $id}) RETURN count(p) AS n"
 MENTIONED = ("MATCH (p:Passage)-[:MENTIONS]->(e) WHERE p.id IN $ids "
@@ -73,16 +77,20 @@ PASSAGE_VECTORS = ("MATCH (p:Passage) WHERE p.id IN $ids "
                    "RETURN p.id AS id, p.embedding AS embedding, p.index_text AS index_text")
 
 # ---------------------------------------------------------------- search
+_META_FILTER = ("AND ($body IS NULL OR d.body = $body) "
+                "AND ($document_type IS NULL OR d.document_type = $document_type)")
 _FILTER = ("($document IS NULL OR d.id = $document) "
            "AND ($year_from IS NULL OR d.year >= $year_from) "
-           "AND ($year_to IS NULL OR d.year <= $year_to)")
+           f"AND ($year_to IS NULL OR d.year <= $year_to) {_META_FILTER} "
+           "AND (d.access_level IS NULL OR d.access_level IN $levels)")
 #: full-text results stream lazily, so filtering before LIMIT is exact
 FULLTEXT_SEARCH = (
     "CALL db.index.fulltext.queryNodes($index, $terms) YIELD node, score "
     f"MATCH (node)-[:PART_OF]->(d:Document) WHERE {_FILTER} "
     "RETURN node.id AS id, score ORDER BY score DESC, id LIMIT $limit")
 #: queryNodes filters *after* its top-k: the caller over-fetches ($fetch > $limit)
-#: when a year filter is set; the score is (1 + cosine) / 2
+#: when a year or access filter is set, and falls back to VECTOR_SEARCH_EXACT when the
+#: over-fetch still leaves fewer than $limit; the score is (1 + cosine) / 2
 VECTOR_SEARCH = (
     "CALL db.index.vector.queryNodes($index, $fetch, $vector) YIELD node, score "
     f"MATCH (node)-[:PART_OF]->(d:Document) WHERE {_FILTER} "
@@ -94,6 +102,19 @@ VECTOR_SEARCH_IN_DOCUMENT = (
     "WHERE node.embedding IS NOT NULL "
     "AND ($year_from IS NULL OR d.year >= $year_from) "
     "AND ($year_to IS NULL OR d.year <= $year_to) "
+    f"{_META_FILTER} "
+    "AND (d.access_level IS NULL OR d.access_level IN $levels) "
+    "WITH node, reduce(s = 0.0, i IN range(0, size($vector) - 1) "
+    "| s + node.embedding[i] * $vector[i]) AS dot, "
+    "reduce(s = 0.0, x IN node.embedding | s + x * x) AS norm2 "
+    "RETURN node.id AS id, "
+    "CASE WHEN norm2 = 0.0 THEN 0.0 ELSE dot / (sqrt(norm2) * $norm) END AS score "
+    "ORDER BY score DESC, id LIMIT $limit")
+#: the same exact cosine over every visible passage: the fallback when the index's
+#: over-fetch, once filtered, leaves fewer than $limit (a true pre-filter, linear in passages)
+VECTOR_SEARCH_EXACT = (
+    "MATCH (node:Passage)-[:PART_OF]->(d:Document) "
+    f"WHERE node.embedding IS NOT NULL AND {_FILTER} "
     "WITH node, reduce(s = 0.0, i IN range(0, size($vector) - 1) "
     "| s + node.embedding[i] * $vector[i]) AS dot, "
     "reduce(s = 0.0, x IN node.embedding | s + x * x) AS norm2 "
@@ -317,3 +338,28 @@ def nodes_by_name(labels: tuple[str, ...], schema: GraphSchema | None = None) ->
         f"MATCH (m:{_label(label, schema)}) WHERE m.name =~ $name OR m.alt_label =~ $aliases "
         f"RETURN {_LINEAGE_NODE}" for label in labels)
 
+
+
+# ---------------------------------------------------------------- access control (graph.access)
+_ACCESS_EDGE = ("RETURN type(e) AS type, a.id AS source, labels(a)[0] AS source_label, "
+                "b.id AS target, labels(b)[0] AS target_label, e.passage AS passage")
+RESTRICTED_DOCUMENTS = ("MATCH (d:Document) WHERE d.ingested = true "
+                        "AND d.access_level = 'restricted' RETURN d.id AS id ORDER BY id")
+FACTS_PART_OF = ("MATCH (a:Passage)-[e:PART_OF]->(b:Document) WHERE b.id IN $ids "
+                 + _ACCESS_EDGE)
+FACTS_MENTIONS = ("MATCH (d:Document)<-[:PART_OF]-(a:Passage)-[e:MENTIONS]->(b) "
+                  "WHERE d.id IN $ids " + _ACCESS_EDGE)
+#: every relation whose evidence passage belongs to these documents
+FACTS_EVIDENCED = ("MATCH (p:Passage)-[:PART_OF]->(d:Document) WHERE d.id IN $ids "
+                   "WITH collect(p.id) AS passages "
+                   "MATCH (a)-[e]->(b) WHERE NOT type(e) IN ['MENTIONS', 'PART_OF'] "
+                   "AND e.passage IN passages " + _ACCESS_EDGE)
+FACTS_UNEVIDENCED = ("MATCH (a:Document)-[e]->(b) WHERE a.id IN $ids AND e.passage IS NULL "
+                     + _ACCESS_EDGE)
+PUBLICLY_MENTIONED = ("MATCH (d:Document)<-[:PART_OF]-(:Passage)-[:MENTIONS]->(n) "
+                      "WHERE n.id IN $ids AND NOT d.id IN $restricted "
+                      "RETURN DISTINCT n.id AS node")
+EDGES_FROM_NODES = ("MATCH (a)-[e]->(b) WHERE a.id IN $ids "
+                    "AND NOT type(e) IN ['MENTIONS', 'PART_OF'] " + _ACCESS_EDGE)
+EDGES_TO_NODES = ("MATCH (a)-[e]->(b) WHERE b.id IN $ids "
+                  "AND NOT type(e) IN ['MENTIONS', 'PART_OF'] " + _ACCESS_EDGE)

@@ -44,7 +44,9 @@ def document_from(props: Any) -> DocumentRecord:
         date=data.get("date"), year=None if year is None else int(year),
         language=data.get("language"), source=data.get("source"),
         content_hash=data.get("content_hash"), summary=data.get("summary"),
-        action_required=data.get("action_required"), ingested=bool(data.get("ingested")))
+        action_required=data.get("action_required"), action_type=data.get("action_type"),
+        ingested=bool(data.get("ingested")), document_type=data.get("document_type"),
+        body=data.get("body"), access_level=data.get("access_level"))
 
 
 class Reads:
@@ -70,8 +72,11 @@ class Reads:
 
         return self._read(work, f"reading {document_id}")
 
-    def list_documents(self, *, limit: int, offset: int) -> list[DocumentRecord]:
-        rows = self._read(lambda tx: list(tx.run(q.LIST_DOCUMENTS, limit=limit, offset=offset)),
+    def list_documents(self, *, limit: int, offset: int,
+                       public_only: bool = False) -> list[DocumentRecord]:
+        levels = ["public"] if public_only else ["public", "restricted"]
+        rows = self._read(lambda tx: list(tx.run(q.LIST_DOCUMENTS, limit=limit, offset=offset,
+                                                 levels=levels)),
                           "listing documents")
         return [document_from(r["d"]) for r in rows]
 

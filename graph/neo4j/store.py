@@ -20,12 +20,14 @@ import numpy.typing as npt
 
 from graph.neo4j import plan
 from graph.neo4j import queries as q
+from graph.neo4j.access_reads import AccessReads
 from graph.neo4j.config import Neo4jConfig
 from graph.neo4j.connect import check_version, open_driver, translate
 from graph.neo4j.lineage_reads import LineageReads
 from graph.neo4j.reads import Reads
 from graph.search import SearchMode, SearchRequest, fuse
 from graph.store import SearchHit, StoreStats
+from graph.terms import DOCUMENT_CONTENT_RELATIONS
 from ontology.errors import CouncilKGError, InvalidRequestError, StoreError
 from ontology.records import ParsedDocument
 from ontology.schema import GraphSchema, default_schema
@@ -37,7 +39,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class Neo4jStore(Reads, LineageReads):
+class Neo4jStore(Reads, LineageReads, AccessReads):
     backend = "neo4j"
 
     def __init__(self, config: Neo4jConfig, *, dimension: int,
@@ -116,7 +118,7 @@ class Neo4jStore(Reads, LineageReads):
 
     def delete_document(self, document_id: str) -> bool:
         sweep = plan.orphan_sweep(self.schema)
-        outgoing = [q.remove_outgoing(rel, self.schema) for rel in plan.OUTGOING_FROM_DOCUMENT]
+        outgoing = [q.remove_outgoing(rel, self.schema) for rel in DOCUMENT_CONTENT_RELATIONS]
 
         def work(tx: ManagedTransaction) -> bool:
             if tx.run(q.DOCUMENT_HASH, id=document_id).single() is None:
@@ -175,13 +177,20 @@ class Neo4jStore(Reads, LineageReads):
     def _dense(self, tx: ManagedTransaction, vector: npt.NDArray[np.float32], limit: int,
                request: SearchRequest, filters: dict[str, Any]) -> list[tuple[str, float]]:
         values = [float(x) for x in vector]
+        norm = float(np.linalg.norm(vector)) or 1.0
         if request.filters.document is not None:
-            norm = float(np.linalg.norm(vector)) or 1.0
-            rows = tx.run(q.VECTOR_SEARCH_IN_DOCUMENT, vector=values, norm=norm, limit=limit,
+            scan = tx.run(q.VECTOR_SEARCH_IN_DOCUMENT, vector=values, norm=norm, limit=limit,
                           **filters)
-            return [(r["id"], float(r["score"])) for r in rows]
-        rows = tx.run(q.VECTOR_SEARCH, index=q.vector_index_name, vector=values,
-                      fetch=plan.vector_fetch(limit, request.filters), limit=limit, **filters)
+            return [(r["id"], float(r["score"])) for r in scan]
+        fetch = plan.vector_fetch(limit, request.filters)
+        rows = list(tx.run(q.VECTOR_SEARCH, index=q.vector_index_name, vector=values,
+                           fetch=fetch, limit=limit, **filters))
+        if fetch > limit and len(rows) < limit:
+            # the filters removed too many of the index's neighbours: scan exactly, so
+            # visible passages are never crowded out by ones the caller may not see
+            exact = tx.run(q.VECTOR_SEARCH_EXACT, vector=values, norm=norm, limit=limit,
+                           **filters)
+            return [(r["id"], float(r["score"])) for r in exact]
         # the index scores cosine as (1 + cos) / 2; report the cosine, as the embedded store
         return [(r["id"], 2.0 * float(r["score"]) - 1.0) for r in rows]
 

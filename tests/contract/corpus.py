@@ -70,7 +70,8 @@ def doc_a(content_hash: str = "hash-a1") -> Written:
     parsed = ParsedDocument(
         document=DocumentRecord("C24/10", symbol="C24/10", title="Report on cybersecurity",
                                 date="2024-05-01", year=2024, language="E",
-                                source="c24-10.txt", content_hash=content_hash),
+                                source="c24-10.txt", content_hash=content_hash,
+                                document_type="Report", body="body/council"),
         cleaned_text="\n\n".join(x.text for x in p), passages=p,
         entities=[EntityRecord(RV, "ResolutionVersion", "Resolution 130 (Rev. Bucharest, 2022)",
                                ("Rev. Bucharest, 2022",)),
@@ -100,7 +101,8 @@ def doc_b(content_hash: str = "hash-b1", *, version: int = 1) -> Written:
     parsed = ParsedDocument(
         document=DocumentRecord("C23/5", symbol="C23/5", title="Gender and accessibility",
                                 date="2023-02-01", year=2023, language="E",
-                                source="c23-5.txt", content_hash=content_hash),
+                                source="c23-5.txt", content_hash=content_hash,
+                                document_type="CouncilDocument", body="body/council"),
         cleaned_text="\n\n".join(x.text for x in p), passages=p)
     vectors = [axis((2, 1.0))]
     if version == 1:
@@ -120,7 +122,7 @@ def doc_c() -> Written:
     parsed = ParsedDocument(
         document=DocumentRecord("C25/7(Rev.1)", symbol="C25/7(Rev.1)",
                                 title="Cybersecurity roadmap", year=2025,
-                                content_hash="hash-c1"),
+                                content_hash="hash-c1", document_type="Report", body=BODY),
         cleaned_text=p[0].text, passages=p,
         relations=[RelationRecord("C25/7(Rev.1)", "Document", "REVISES", "C25/7", "Document",
                                   None)],

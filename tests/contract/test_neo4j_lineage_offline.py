@@ -56,7 +56,8 @@ def row(source: str, target: str, label: str, **extra: Any) -> dict[str, Any]:
 
 
 def test_one_statement_per_label_with_only_the_types_that_touch_it() -> None:
-    out_doc = q.lineage_out("Document", ("CITES", "REVISES", "REPORTS_ON", "IMPLEMENTS"))
+    out_doc = q.lineage_out("Document", ("CITES", "REVISES", "LANGUAGE_VERSION_OF", "REPORTS_ON",
+                                         "IMPLEMENTS"))
     out_rv = q.lineage_out("ResolutionVersion", ("VERSION_OF",))
     store, tx = recording({out_doc: [row("C24/10", "C23/5", "Document")]})
     found = store.neighbours({"Document": ["C24/10"], "ResolutionVersion": ["rv/1"]},

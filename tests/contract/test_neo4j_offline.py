@@ -17,7 +17,7 @@ from graph.neo4j.store import Neo4jStore
 from graph.registry import open_store
 from graph.search import SearchFilters
 from ontology.errors import StoreError, StoreUnavailableError, UnknownTermError
-from ontology.records import EntityRecord
+from ontology.records import AccessLevel, EntityRecord
 from ontology.schema import default_schema
 from search_api.settings import Settings
 from tests.contract.corpus import DIM, doc_a
@@ -126,10 +126,12 @@ def test_full_text_input_cannot_carry_lucene_syntax() -> None:
         plan.MAX_TERMS
 
 
-def test_vector_search_over_fetches_only_when_a_year_filter_applies() -> None:
-    assert plan.vector_fetch(20, SearchFilters()) == 20
-    assert plan.vector_fetch(20, SearchFilters(year_from=2024)) == 200
+def test_vector_search_over_fetches_only_when_a_filter_applies() -> None:
+    everything = AccessLevel.RESTRICTED
+    assert plan.vector_fetch(20, SearchFilters(clearance=everything)) == 20
+    assert plan.vector_fetch(20, SearchFilters(year_from=2024, clearance=everything)) == 200
     assert plan.vector_fetch(5000, SearchFilters(year_to=2024)) == plan.MAX_FETCH
+    assert plan.vector_fetch(20, SearchFilters()) == 200  # public clearance filters too
 
 
 def test_the_registry_and_settings_choose_neo4j(monkeypatch: pytest.MonkeyPatch,

@@ -9,7 +9,7 @@ import pytest
 from graph.search import FusionConfig, SearchFilters, SearchMode, SearchRequest
 from graph.store import GraphStore
 from ontology.errors import InvalidRequestError
-from tests.contract.corpus import RV, axis, doc_a, doc_b, doc_c
+from tests.contract.corpus import BODY, RV, axis, doc_a, doc_b, doc_c
 from tests.contract.test_store_contract import write
 
 CYBER = axis((0, 1.0))
@@ -52,18 +52,25 @@ def test_hybrid_fuses_both_rankings(corpus: GraphStore) -> None:
         (fusion.bm25_weight + fusion.dense_weight) / (fusion.rrf_k + 1))
 
 
-def test_entity_ranking_lifts_passages_naming_the_question_entities(
+def test_entity_and_evidence_rankings_lift_their_passages_in_hybrid_mode(
         corpus: GraphStore) -> None:
-    def ranked(**extra: object) -> list[str]:
-        request = SearchRequest("cybersecurity secretariat", mode=SearchMode.BM25,
-                                fusion=FusionConfig(candidates=20, entity_weight=5.0),
+    def ranked(mode: SearchMode = SearchMode.HYBRID, **extra: object) -> list[str]:
+        request = SearchRequest("cybersecurity secretariat", mode=mode,
+                                fusion=FusionConfig(candidates=20, entity_weight=5.0,
+                                                    evidence_weight=5.0),
                                 **extra)  # type: ignore[arg-type]
-        return [hit.passage.id for hit in corpus.search(request, None)]
+        vector = None if mode is SearchMode.BM25 else axis((2, 1.0))
+        return [hit.passage.id for hit in corpus.search(request, vector)]
 
     plain = ranked()
     assert plain[0] != "C24/10#0" and "C24/10#0" in plain
     assert ranked(entities=(RV,))[0] == "C24/10#0"  # the passage that mentions RV
     assert ranked(entities=("topic/not-stored",)) == plain
+    assert ranked(evidence=("C24/10#0",))[0] == "C24/10#0"  # a relation's evidence passage
+    assert ranked(evidence=("C99/1#0",)) == plain  # not a candidate: no effect
+    # the single-retriever modes stay pure
+    bm25 = ranked(SearchMode.BM25)
+    assert ranked(SearchMode.BM25, entities=(RV,), evidence=("C24/10#0",)) == bm25
 
 
 def test_expansions_reach_keyword_search_only(corpus: GraphStore) -> None:
@@ -94,6 +101,32 @@ def test_filters_apply_in_every_mode(corpus: GraphStore, mode: SearchMode) -> No
     assert old and {pid.split("#")[0] for pid, _ in old} == {"C23/5"}
     assert ask(corpus, query, mode, CYBER, year_from=2024, year_to=2024)[0][0] == "C24/10#0"
     assert ask(corpus, query, mode, CYBER, document="C99/1") == []
+
+
+@pytest.mark.parametrize("mode", [SearchMode.DENSE, SearchMode.BM25, SearchMode.HYBRID])
+def test_body_and_document_type_filters_apply_before_top_k(corpus: GraphStore,
+                                                           mode: SearchMode) -> None:
+    query = "cybersecurity secretariat"
+    # with k=1 one of the two filters must reach past the unfiltered best hit
+    best = ask(corpus, query, mode, CYBER, k=1)[0][0]
+    to_wg = ask(corpus, query, mode, CYBER, k=1, body=BODY)
+    assert [pid for pid, _ in to_wg] == ["C25/7(Rev.1)#0"]
+    council = ask(corpus, query, mode, CYBER, k=1, body="body/council")
+    assert len(council) == 1 and council[0][0].split("#")[0] in {"C24/10", "C23/5"}
+    assert best in (to_wg[0][0], council[0][0])
+    kind = ask(corpus, query + " gender", mode, CYBER, document_type="CouncilDocument")
+    assert kind and {pid.split("#")[0] for pid, _ in kind} == {"C23/5"}
+    both = ask(corpus, query, mode, CYBER, body="body/council", document_type="Report")
+    assert both and {pid.split("#")[0] for pid, _ in both} == {"C24/10"}
+    assert ask(corpus, query, mode, CYBER, body=BODY, document_type="CouncilDocument") == []
+    assert ask(corpus, query, mode, CYBER, body="body/nobody") == []
+
+
+def test_documents_keep_their_type_and_body(corpus: GraphStore) -> None:
+    view = corpus.get_document("C25/7(Rev.1)")
+    assert view is not None
+    assert (view.document.document_type, view.document.body) == ("Report", BODY)
+    assert corpus.list_documents(limit=10, offset=0)[0].body == "body/council"
 
 
 def test_dense_without_a_vector_is_refused(corpus: GraphStore) -> None:

@@ -31,7 +31,8 @@ def cover_lines() -> list[str]:
 
 
 # ------------------------------------------------------------------ docx
-def docx_bytes(*, footnote: bool = True) -> bytes:
+def docx_bytes(*, footnote: bool = True, filler: int = 0) -> bytes:
+    """The fixture report; ``filler`` appends that many long paragraphs (a big file)."""
     import docx
 
     document = docx.Document()
@@ -52,6 +53,8 @@ def docx_bytes(*, footnote: bool = True) -> bytes:
             paragraph = document.add_paragraph(text)
             if footnote and text.startswith("1.1"):
                 paragraph.add_run("FOOTNOTE_HERE")
+    for n in range(filler):
+        document.add_paragraph(f"Filler paragraph {n} on the upkeep of meeting rooms. " * 8)
     table = document.add_table(rows=0, cols=2)
     for row in TABLE:
         cells = table.add_row().cells

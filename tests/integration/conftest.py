@@ -34,3 +34,30 @@ def corpus_kg(tmp_path_factory, embedder) -> Iterator[tuple[CouncilKG, list[Inge
 @pytest.fixture(scope="session")
 def kg(corpus_kg) -> CouncilKG:  # type: ignore[no-untyped-def]
     return corpus_kg[0]
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    """Say where the explorer's browser tests left their screenshots."""
+    from tests.integration.browser import TAKEN
+
+    if TAKEN:
+        terminalreporter.write_line(f"explorer screenshots ({len(TAKEN)}): "
+                                    f"{TAKEN[0].parent}")
+def key_for(kg: CouncilKG, *, scope: str = "write", clearance: str = "restricted") -> str:
+    """A real key, created in the store's key file."""
+    from search_api.keys import KEYS_FILE, KeyStore
+
+    keys = KeyStore(kg.settings.store / KEYS_FILE)
+    _, key = keys.create(scope=scope, clearance=clearance, name="tests")
+    keys.close()
+    return key
+
+
+def authorized(kg: CouncilKG, *, scope: str = "write", clearance: str = "restricted"):  # type: ignore[no-untyped-def]
+    """A client of the real app that sends a real key (created in the store's key file)."""
+    from fastapi.testclient import TestClient
+
+    from search_api.api import create_app
+
+    return TestClient(create_app(kg=kg),
+                      headers={"X-API-Key": key_for(kg, scope=scope, clearance=clearance)})

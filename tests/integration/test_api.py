@@ -7,14 +7,14 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from search_api.api import create_app
+from tests.integration.conftest import authorized
 
 PROBLEM = "application/problem+json"
 
 
 @pytest.fixture(scope="module")
 def client(kg) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
-    with TestClient(create_app(kg=kg)) as c:
+    with authorized(kg) as c:
         yield c
 
 

@@ -7,13 +7,13 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from search_api.api import create_app
+from tests.integration.conftest import authorized
 from tests.integration.test_api import assert_problem
 
 
 @pytest.fixture(scope="module")
 def client(kg) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
-    with TestClient(create_app(kg=kg)) as c:
+    with authorized(kg) as c:
         yield c
 
 
@@ -72,11 +72,11 @@ def test_ask_bad_input_is_a_problem(client) -> None:  # type: ignore[no-untyped-
 
 
 def test_an_empty_store_answers_empty_not_500(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
-    from tests.integration.conftest import open_kg
+    from tests.integration.conftest import authorized, open_kg
 
     empty = open_kg(tmp_path / "empty", embedder)
     try:
-        with TestClient(create_app(kg=empty)) as c:
+        with authorized(empty) as c:
             for q in ("Who chairs the ICTGC?", "?!", "the and of"):
                 r = c.get("/ask", params={"q": q})
                 assert r.status_code == 200, r.text

@@ -11,15 +11,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from search_api.api import create_app
 from search_api.cli import app
 from search_api.service import IngestOutcome
 from tests.conftest import REPO, SAMPLES
 from tests.formats.makers import FOOTNOTE, docx_bytes, pdf_bytes, replace_member, write
-from tests.integration.conftest import open_kg
+from tests.integration.conftest import authorized, open_kg
 
 pytestmark = pytest.mark.slow
 
@@ -72,23 +70,25 @@ def test_mixed_batch_every_input_accounted_for(tmp_path, embedder) -> None:  # t
         failed = {n for n, o in outcomes.items() if o.status == "failed"}
         reasons = {n: outcomes[n].reason or "" for n in failed}
         assert failed == {"scan.pdf", "locked.pdf", "error-page.pdf", "cut.docx", "xxe.docx",
-                          "bomb.docx", "zero.txt", "vanishes.txt", "huge.txt"}, reasons
+                          "bomb.docx", "zero.txt", "vanishes.txt", "huge.txt",
+                          "report.pdf"}, reasons
         for name, needle in [("scan.pdf", "no text layer"), ("locked.pdf", "encrypted"),
                              ("error-page.pdf", "content is an HTML page"),
                              ("cut.docx", "truncated"), ("xxe.docx", "DOCTYPE"),
                              ("bomb.docx", "zip bomb"), ("zero.txt", "empty"),
                              ("vanishes.txt", "No such file"),
-                             ("huge.txt", "exceeds the limit")]:
+                             ("huge.txt", "exceeds the limit"),
+                             ("report.pdf", "same document C26/99 as report.docx")]:
             assert needle in reasons[name], (name, reasons[name])
         assert "root:" not in reasons["xxe.docx"]
-        # the docx and the pdf share their symbol: the later one replaces the earlier
+        # the docx and the pdf share their symbol: the later one is refused, not merged
         assert outcomes["report.docx"].document_id == "C26/99"
         stored = {o.document_id for o in outcomes.values() if o.status == "ingested"}
         assert len(stored) == 4 and kg.store.stats().documents == 4
         view = kg.store.get_document("C26/99")
         assert view is not None and view.document.date == "2026-03-12"
         hits = kg.search(kg.request("ramps at every entrance", mode="bm25", document="C26/99"))
-        assert hits and hits[0].passage.page == 2  # the PDF came last (sorted names)
+        assert hits and hits[0].passage.page is None  # the .docx (first) stayed, not the PDF
         french = kg.search(kg.request("coopération Genève", mode="bm25"))
         assert french and "coopération à Genève" in french[0].passage.text
         failures = {Path(f.path).name: f.reason for f in kg.failures()}
@@ -98,6 +98,12 @@ def test_mixed_batch_every_input_accounted_for(tmp_path, embedder) -> None:  # t
         again = {Path(o.path).name: o.status for o in kg.ingest([folder])}
         assert again["zero.txt"] == "ingested" and again["notes.html"] == "unchanged"
         assert again["minutes.md"] == "unchanged"
+        assert again["report.docx"] == "unchanged" and again["report.pdf"] == "failed"
+        # a later run with only the PDF updates C26/99 (a format change): pages now known
+        [pdf] = kg.ingest([folder / "report.pdf"])
+        assert pdf.status == "ingested" and pdf.document_id == "C26/99"
+        hits = kg.search(kg.request("ramps at every entrance", mode="bm25", document="C26/99"))
+        assert hits and hits[0].passage.page == 2
         assert "zero.txt" not in {Path(f.path).name for f in kg.failures()}
     finally:
         kg.close()
@@ -141,7 +147,7 @@ def test_http_delete(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def
     kg = open_kg(tmp_path / "store", embedder)
     kg.ingest([tmp_path / "c24-58.txt"])
     try:
-        with TestClient(create_app(kg=kg)) as client:
+        with authorized(kg) as client:
             assert client.get("/documents/C24/58").status_code == 200
             assert client.delete("/documents/C24/58").status_code == 204
             assert client.get("/documents/C24/58").status_code == 404
@@ -169,3 +175,36 @@ def test_sigkill_at_random_points_leaves_no_partial_document() -> None:
     killed = report["killed_in"]
     assert killed.get("passages", 0) >= 1 and killed.get("graph", 0) >= 1, killed
     assert result.returncode == 0
+
+
+def test_language_versions_are_linked_not_merged(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    english = (SAMPLES / "corpus" / "sample_c24-58.txt").read_text(encoding="utf-8")
+    french = ("\t\tC24/58-F\t1\nRésumé\nCe rapport présente les progrès accomplis dans la mise "
+              "en œuvre de la Résolution 1405 du Conseil sur l'égalité hommes-femmes aux "
+              "réunions de l'UIT.\n1\tIntroduction\n1.1\tLe secrétariat a créé une équipe "
+              "spéciale chargée de la parité aux réunions.\n")
+    (tmp_path / "in").mkdir()
+    write(tmp_path / "in", "c24-58-e.txt", english.encode("utf-8"))
+    write(tmp_path / "in", "c24-58-f.txt", french.encode("utf-8"))
+    kg = open_kg(tmp_path / "store", embedder)
+    try:
+        outcomes = {Path(o.path).name: o for o in kg.ingest([tmp_path / "in"])}
+        assert {n: (o.status, o.document_id) for n, o in outcomes.items()} == {
+            "c24-58-e.txt": ("ingested", "C24/58"), "c24-58-f.txt": ("ingested", "C24/58-F")}
+        with authorized(kg) as client:
+            fr = client.get("/documents/C24/58-F").json()
+            assert fr["document"]["language"] == "F"
+            links = {(e["type"], e["direction"], e["node"]["id"]) for e in fr["links"]}
+            assert ("LANGUAGE_VERSION_OF", "out", "C24/58") in links
+            en = client.get("/documents/C24/58-E").json()  # -E names the reference text
+            assert en["document"]["id"] == "C24/58" and en["document"]["language"] == "E"
+            hits = client.get("/search", params={"q": "égalité réunions", "mode": "bm25"})
+            assert hits.json()["hits"][0]["document"]["id"] == "C24/58-F"
+            # deleting the English text keeps the French one and its link
+            assert client.delete("/documents/C24/58").status_code == 204
+            fr_after = client.get("/documents/C24/58-F").json()
+            assert ("LANGUAGE_VERSION_OF", "out", "C24/58") in {
+                (e["type"], e["direction"], e["node"]["id"]) for e in fr_after["links"]}
+            assert client.get("/stats").json()["documents"] == 1
+    finally:
+        kg.close()

@@ -14,38 +14,35 @@ from fastapi import FastAPI
 from bench.fuzz_api import fuzz, live_server
 from search_api.api import create_app
 from tests.conftest import SAMPLES
-from tests.integration.conftest import open_kg
+from tests.integration.conftest import key_for, open_kg
 
 #: positive and as many negative cases per operation: ~300 in all
 EXAMPLES = 12
-#: a header the integrator's auth can inject (e.g. "Authorization: Bearer KEY")
+#: another header to send instead of the suite's own key (e.g. "Authorization: Bearer KEY")
 HEADER = os.environ.get("COUNCILKG_FUZZ_HEADER")
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory, embedder) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def served(tmp_path_factory, embedder) -> Iterator[tuple[str, dict[str, str]]]:  # type: ignore[no-untyped-def]
+    """The live app and the headers of a write key with restricted clearance (every route
+    is fuzzed past authentication; the 401 path has its own tests)."""
     kg = open_kg(Path(tmp_path_factory.mktemp("fuzz")) / "store", embedder)
     try:
         assert {o.status for o in kg.ingest([SAMPLES / "corpus"])} == {"ingested"}
+        headers = {"X-API-Key": key_for(kg)}
+        if HEADER:
+            name, value = HEADER.split(":", 1)
+            headers = {name.strip(): value.strip()}
         app = create_app(kg.settings.model_copy(update={"rate_limit": 0}), kg=kg)
         with live_server(app) as url:
-            yield url
+            yield url, headers
     finally:
         kg.close()
 
 
-@pytest.fixture
-def fuzz_headers() -> dict[str, str] | None:
-    """Sent with every case; override this fixture (or set COUNCILKG_FUZZ_HEADER) to pass
-    an API key once the API asks for one."""
-    if not HEADER:
-        return None
-    name, value = HEADER.split(":", 1)
-    return {name.strip(): value.strip()}
-
-
-def test_no_server_error_nor_schema_violation(base_url, fuzz_headers) -> None:  # type: ignore[no-untyped-def]
-    report = fuzz(base_url, examples=EXAMPLES, headers=fuzz_headers)
+def test_no_server_error_nor_schema_violation(served) -> None:  # type: ignore[no-untyped-def]
+    base_url, headers = served
+    report = fuzz(base_url, examples=EXAMPLES, headers=headers)
     assert report.failures == [], "\n".join(report.lines())
     assert report.cases >= 250, report.lines()
     assert {"GET /search", "GET /ask", "GET /documents", "DELETE /documents/{document_id}",

@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.testclient import TestClient
 
 from search_api.api import create_app
+from tests.integration.conftest import key_for
 from tests.integration.test_api import assert_problem
 
 CAP = 1_000  # request body cap of the app under test
@@ -23,7 +24,7 @@ def client(kg) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
     async def echo(request: Request) -> dict[str, int]:  # reads the body as an upload would
         return {"length": len(await request.body())}
 
-    with TestClient(app) as c:
+    with TestClient(app, headers={"X-API-Key": key_for(kg)}) as c:
         yield c
 
 

@@ -13,8 +13,8 @@ from rdflib import RDF, Graph, URIRef
 
 from ontology.rdf import PROV
 from ontology.schema import CKG
-from search_api.api import create_app
 from search_api.export import RdfFormat, export_graph, ontology_graph, serialize, shapes_text
+from tests.integration.conftest import authorized
 
 BASE = "https://w3id.org/councilkg"
 
@@ -26,7 +26,7 @@ def exported(kg) -> Graph:  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def client(kg) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
-    with TestClient(create_app(kg=kg)) as c:
+    with authorized(kg) as c:
         yield c
 
 

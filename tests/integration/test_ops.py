@@ -17,7 +17,7 @@ from search_api.api import create_app
 from search_api.logs import JsonFormatter
 from search_api.settings import Settings
 from tests.conftest import SAMPLES
-from tests.integration.conftest import open_kg
+from tests.integration.conftest import key_for, open_kg
 from tests.integration.test_api import assert_problem
 
 
@@ -33,7 +33,8 @@ def client(kg) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
     def boom() -> None:
         raise RuntimeError("secret internals /etc/passwd")
 
-    with TestClient(app, raise_server_exceptions=False) as c:
+    with TestClient(app, raise_server_exceptions=False,
+                    headers={"X-API-Key": key_for(kg)}) as c:
         yield c
 
 
@@ -171,7 +172,7 @@ def test_metrics_after_requests(client) -> None:  # type: ignore[no-untyped-def]
 def test_metrics_count_ingests(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
     kg = open_kg(tmp_path / "store", embedder)
     try:
-        with TestClient(create_app(kg=kg)) as c:
+        with TestClient(create_app(kg=kg), headers={"X-API-Key": key_for(kg)}) as c:
             files = sorted((SAMPLES / "corpus").iterdir())[:1]
             [outcome] = kg.ingest(files)
             kg.ingest(files)  # unchanged
@@ -186,18 +187,19 @@ def test_metrics_count_ingests(tmp_path, embedder) -> None:  # type: ignore[no-u
 
 # ---------------------------------------------------------------- rate limit
 def test_rate_limit_per_key_with_retry_after(kg) -> None:  # type: ignore[no-untyped-def]
-    app = create_app(kg.settings.model_copy(update={"rate_limit": 0.01, "rate_burst": 2}),
-                     kg=kg)
+    app = create_app(kg.settings.model_copy(update={"rate_limit": 0.01, "rate_burst": 2,
+                                                    "public_read": True}), kg=kg)
+    alice_key, bob_key = key_for(kg, scope="read"), key_for(kg, scope="read")
     with TestClient(app) as c:
-        alice = {"Authorization": "Bearer alice-key"}
+        alice = {"Authorization": f"Bearer {alice_key}"}
         assert [c.get("/stats", headers=alice).status_code for _ in range(2)] == [200, 200]
         r = c.get("/stats", headers=alice)
         body = assert_problem(r, 429)
         assert int(r.headers["Retry-After"]) >= 1 and "rate limit" in body["detail"]
-        assert c.get("/stats", headers={"X-API-Key": "bob-key"}).status_code == 200
+        assert c.get("/stats", headers={"X-API-Key": bob_key}).status_code == 200
         assert c.get("/health", headers=alice).status_code == 200  # probes are exempt
         # the same key by the other header shares alice's bucket
-        assert c.get("/stats", headers={"X-API-Key": "alice-key"}).status_code == 429
+        assert c.get("/stats", headers={"X-API-Key": alice_key}).status_code == 429
         # without a key, the client address is the bucket
         assert [c.get("/stats").status_code for _ in range(3)] == [200, 200, 429]
 
@@ -205,7 +207,8 @@ def test_rate_limit_per_key_with_retry_after(kg) -> None:  # type: ignore[no-unt
 # ---------------------------------------------------------------- CORS
 @pytest.fixture(scope="module")
 def cors_client(kg) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
-    with TestClient(app_with(kg, cors_origins=["https://hub.itu.int"])) as c:
+    with TestClient(app_with(kg, cors_origins=["https://hub.itu.int"]),
+                    headers={"X-API-Key": key_for(kg)}) as c:
         yield c
 
 
@@ -269,7 +272,7 @@ def test_read_only_service_refuses_writes_with_503(kg) -> None:  # type: ignore[
     ro = CouncilKG(kg.settings.model_copy(update={"read_only": True, "rate_limit": 0}),
                    kg.store, kg.embedder)
     try:
-        with TestClient(create_app(kg=ro)) as c:
+        with TestClient(create_app(kg=ro), headers={"X-API-Key": key_for(kg)}) as c:
             body = assert_problem(c.delete("/documents/C25/44"), 503)
             assert "read-only" in body["detail"]
             assert c.get("/documents/C25/44").status_code == 200

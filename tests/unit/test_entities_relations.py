@@ -125,3 +125,19 @@ def test_action_type(text, expected) -> None:  # type: ignore[no-untyped-def]
     from ingest.metadata import action_type
 
     assert action_type(text) == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("the Coordination Committee agreed to initiate a Digital Transformation Initiative (DT-I)",
+     ("initiative/dt-i", "body/coco")),
+    ("the Coordination Committee set up the Summit Follow-up Steering Committee (SFSC)",
+     ("body/sfsc", "body/coco")),
+    ("the Coordination Committee agreed to review the Digital Transformation Initiative",
+     None),
+])
+def test_active_voice_founding(sentence, expected) -> None:  # type: ignore[no-untyped-def]
+    text = f"1\tBackground\n1.1\tIn March 2021, {sentence}.\n"
+    parsed = DocumentParser().parse_text(text, source="x", content_hash="h",
+                                         fallback_id="doc/t")
+    found = _rel(parsed, "ESTABLISHED_BY")
+    assert (expected in found) if expected else not found, found

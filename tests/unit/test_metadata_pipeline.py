@@ -216,10 +216,28 @@ def test_header_symbol_used_without_footer(parser):
     text = ("Document C24/61-F\n3 April 2024\nPurpose\nA short purpose statement for the "
             "report.\n1\tIntro\n1.1\tText of the first paragraph.\n")
     parsed = parser.parse_text(text, source="x.txt", content_hash="h", fallback_id="doc/x")
-    assert parsed.document.id == "C24/61"
+    assert parsed.document.id == "C24/61-F"  # a language version: its own node
     assert parsed.document.language == "F"
     assert parsed.document.date == "2024-04-03"
     assert parsed.document.year == 2024
+
+
+@pytest.mark.parametrize(("header", "expected_id"), [
+    ("Document C24/61-E", "C24/61"), ("Document C24/61", "C24/61"),
+    ("Document C24/61-S", "C24/61-S"), ("Document C24/61(Rev.1)-R", "C24/61(Rev.1)-R")])
+def test_language_versions_are_linked_not_merged(parser, header, expected_id):
+    text = (f"{header}\n3 April 2024\nPurpose\nA short purpose statement for the "
+            "report.\n1\tIntro\n1.1\tText of the first paragraph.\n")
+    parsed = parser.parse_text(text, source="x.txt", content_hash="h", fallback_id="doc/x")
+    assert parsed.document.id == expected_id
+    assert parsed.document.symbol == expected_id
+    links = _relations(parsed, "LANGUAGE_VERSION_OF")
+    if expected_id.endswith(("-S", "-R")):  # linked to the reference-language document
+        work = expected_id[:-2]
+        assert set(links) == {(expected_id, work)}
+        assert work in {d.id for d in parsed.cited_documents}
+    else:
+        assert not links
 
 
 def test_year_falls_back_to_symbol():

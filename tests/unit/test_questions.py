@@ -31,3 +31,21 @@ def test_reading_questions_does_not_teach_the_ingest_resolver() -> None:
     other = QuestionAnalyzer([])
     analyzer.analyze("What did the Quartz Planning Unit decide?")
     assert other.analyze("Who chairs the XZC?").entity_ids == ()
+
+
+def test_wording_names_the_relation_asked_about() -> None:
+    analyzer = QuestionAnalyzer([KNOWN])
+    assert analyzer.analyze("Who leads the XZC?").relations == ("CHAIRED_BY",)
+    assert "ESTABLISHED_BY" in analyzer.analyze("Where does the XZC come from?").relations
+    assert analyzer.analyze("What is the XZC?").relations == ()
+    assert analyzer.analyze("Is the leadership reshuffle done?").relations == ()  # whole words
+
+
+def test_cue_table_names_only_ontology_relations() -> None:
+    from ingest.question_cues import relation_cues
+    from ontology.schema import default_schema
+
+    schema = default_schema()
+    for relation, _ in relation_cues():
+        schema.relation(relation)  # raises for a type the ontology does not define
+    assert len(relation_cues()) >= 8

@@ -2,20 +2,20 @@
 
 Builds (or reuses) an embedded store of samples/corpus + ../shared/corpus with the CLI,
 starts the production server in a subprocess (``councilkg serve``, with ``--workers``),
-waits for ``/ready``, then drives it with locust (headless, as a library): ``--users``
-connections (one per locust user, FastHttpUser), each paced by ``constant_throughput``
-and started ``1/rate`` s after the previous one, so the whole sends evenly spaced requests,
-``--search-rate`` per second to /search for ``--seconds``, then ``--ask-rate`` per second
-to /ask. The warm-up (at least ``--warmup`` s, and until every user has started) is
-discarded before each phase. Prints p50/p95/p99, achieved rate and error rate per
-endpoint, and the server's load; stops the server; asserts nothing.
+waits for ``/ready``, then sends ``--search-rate`` requests/s to /search for ``--seconds``,
+then ``--ask-rate`` requests/s to /ask, over ``--connections`` keep-alive connections.
+Open model: request i is due at ``start + i/rate`` whatever the server does, and its
+latency is measured from that due time, so a slow server shows as latency instead of
+slowing the arrivals (no coordinated omission). The first ``--warmup`` seconds of each
+phase are sent but not measured. Prints p50/p95/p99, achieved rate and error rate (non-200
+or transport error) per endpoint and the machine's load; stops the server (SIGTERM);
+asserts nothing.
 
-Pacing is per user: a user whose response comes later than its next slot sends at once
-and then waits less, so the arrival rate holds while latency stays under
-``users / rate`` seconds (800 ms at 16 users and 20 req/s); beyond that the rate drops,
-and the achieved rate printed shows it.
+Why not locust: with 16 users paced by ``constant_throughput`` (even with staggered
+starts) it sent bursts here, not a fixed rate: most gaps between sends under 10 ms, and
+the server saw p50 ~290 ms where evenly spaced requests got ~40 ms.
 
-    .venv/bin/python bench/load_api.py [--search-rate 20] [--ask-rate 2] [--users 16]
+    .venv/bin/python bench/load_api.py [--search-rate 20] [--ask-rate 1] [--connections 16]
         [--seconds 60] [--warmup 5] [--workers 1] [--store DIR] [--port 8765]
 """
 
@@ -24,17 +24,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
+import queue
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import gevent
-from locust import FastHttpUser, constant_throughput, task
-from locust.env import Environment
+import httpx
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -95,50 +95,80 @@ def read_key(store: Path) -> str:
         keys.close()
 
 
-def phase(base_url: str, path: str, rate: float, users: int, seconds: float,
+class Connections:
+    """``n`` keep-alive HTTP connections; a request takes a free one (waiting if none)."""
+
+    def __init__(self, base_url: str, n: int, key: str) -> None:
+        self.pool: queue.Queue[httpx.Client] = queue.Queue()
+        for _ in range(n):
+            self.pool.put(httpx.Client(base_url=base_url, timeout=30,
+                                       headers={"X-API-Key": key},
+                                       limits=httpx.Limits(max_connections=1)))
+
+    def get(self, path: str, params: dict[str, Any]) -> int:
+        client = self.pool.get()
+        try:
+            return client.get(path, params=params).status_code
+        finally:
+            self.pool.put(client)
+
+    def close(self) -> None:
+        while not self.pool.empty():
+            self.pool.get().close()
+
+
+def phase(base_url: str, path: str, rate: float, connections: int, seconds: float,
           warmup: float, queries: list[str], key: str) -> dict[str, Any]:
-    """``rate`` requests/s to ``path`` from ``users`` connections for ``seconds``."""
+    """``rate`` requests/s to ``path`` over ``connections`` connections for ``seconds``.
 
-    class Client(FastHttpUser):
-        host = base_url
-        wait_time = constant_throughput(rate / users)
+    Open model: request i is due at ``start + i / rate`` whatever happened before, and
+    its latency runs from that due time (a request waiting for a free connection is
+    late, and the wait counts), so a slow server cannot slow the arrivals down and hide
+    its queue (no coordinated omission)."""
+    pool_of = Connections(base_url, connections, key)
+    k = 10 if path == "/search" else 5
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
 
-        @task
-        def call(self) -> None:
-            q = random.choice(queries)
-            with self.client.get(path, params={"q": q, "k": 10 if path == "/search" else 5},
-                                 headers={"X-API-Key": key}, name=path,
-                                 catch_response=True) as response:
-                if response.status_code != 200:
-                    response.failure(f"HTTP {response.status_code}")
+    def call(i: int, due: float, measured: bool) -> None:
+        nonlocal errors
+        pause = due - time.perf_counter()
+        if pause > 0:
+            time.sleep(pause)
+        try:
+            ok = pool_of.get(path, {"q": queries[i % len(queries)], "k": k}) == 200
+        except httpx.HTTPError:
+            ok = False
+        if measured:
+            with lock:
+                latencies.append((time.perf_counter() - due) * 1000)
+                errors += not ok
 
-    env = Environment(user_classes=[Client])
-    runner = env.create_local_runner()
-    # users start 1/rate s apart, so their periodic sends (every users/rate s) interleave
-    # evenly: started together they would send in bursts of `users` requests at once
-    runner.start(users, spawn_rate=rate)
-    gevent.sleep(max(warmup, users / rate + 1))
-    env.stats.reset_all()  # the warm-up (connections, first model calls) is not measured
-    started = time.monotonic()
-    gevent.sleep(seconds)
-    elapsed = time.monotonic() - started
-    stats = env.stats.get(path, "GET")
-    runner.quit()
-    n = stats.num_requests
+    warm, total = int(warmup * rate), int((warmup + seconds) * rate)
+    start = time.perf_counter() + 0.2
+    with ThreadPoolExecutor(max_workers=4 * connections) as pool:
+        for i in range(total):
+            pool.submit(call, i, start + i / rate, i >= warm)
+    elapsed = time.perf_counter() - (start + warm / rate)
+    pool_of.close()
+    latencies.sort()
+    n = len(latencies)
+
+    def pct(q: float) -> float:
+        return round(latencies[min(n - 1, int(q * n))], 1) if n else float("nan")
+
     return {"endpoint": path, "target_rps": rate, "achieved_rps": round(n / elapsed, 2),
-            "requests": n, "errors": stats.num_failures,
-            "error_rate": round(stats.num_failures / n, 5) if n else None,
-            "p50_ms": stats.get_response_time_percentile(0.50),
-            "p95_ms": stats.get_response_time_percentile(0.95),
-            "p99_ms": stats.get_response_time_percentile(0.99),
-            "max_ms": round(stats.max_response_time, 1)}
+            "requests": n, "errors": errors, "error_rate": errors / n if n else float("nan"),
+            "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99),
+            "max_ms": pct(1.0)}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--search-rate", type=float, default=20.0)
-    parser.add_argument("--ask-rate", type=float, default=2.0)
-    parser.add_argument("--users", type=int, default=16, help="connections")
+    parser.add_argument("--ask-rate", type=float, default=1.0)
+    parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=60.0, help="per endpoint")
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--workers", type=int, default=1)
@@ -156,14 +186,14 @@ def main() -> int:
         server = start_server(store, args.port, args.workers, env)
         base_url = f"http://127.0.0.1:{args.port}"
         try:
-            results = [phase(base_url, path, rate, args.users, args.seconds, args.warmup,
+            results = [phase(base_url, path, rate, args.connections, args.seconds, args.warmup,
                              questions(), key)
                        for path, rate in (("/search", args.search_rate),
                                           ("/ask", args.ask_rate)) if rate > 0]
         finally:
             server.terminate()
             server.wait(timeout=60)
-    print(f"workers {args.workers}, {args.users} connections, {args.seconds:g} s per "
+    print(f"workers {args.workers}, {args.connections} connections, {args.seconds:g} s per "
           f"endpoint; load average before {load_before[0]:.2f}, after "
           f"{os.getloadavg()[0]:.2f} (2 CPUs)")
     for r in results:

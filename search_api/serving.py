@@ -26,6 +26,9 @@ _ENV = {"store": "COUNCILKG_STORE", "read_only": "COUNCILKG_READ_ONLY",
         "log_level": "COUNCILKG_LOG_LEVEL", "log_format": "COUNCILKG_LOG_FORMAT"}
 
 
+WORKER_STARTUP_SECONDS = 180
+
+
 def check_workers(settings: Settings) -> None:
     if settings.workers > 1 and settings.backend == "embedded" and not settings.read_only:
         raise StoreUnavailableError(
@@ -57,5 +60,9 @@ def serve(settings: Settings, *, host: str | None = None, port: int | None = Non
         return
     for name, variable in _ENV.items():
         os.environ[variable] = str(getattr(settings, name))
+    # a worker must finish start-up (model + store) within the health-check timeout or the
+    # supervisor kills and restarts it, forever: uvicorn's 5 s is too short for a model load
+    # on a busy machine
     uvicorn.run("search_api.serving:app_factory", factory=True, workers=settings.workers,
+                timeout_worker_healthcheck=WORKER_STARTUP_SECONDS,
                 **options)  # type: ignore[arg-type]

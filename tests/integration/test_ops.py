@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 from collections.abc import Iterator
 
@@ -298,3 +299,29 @@ def test_serve_logs_json_lines(capfd) -> None:  # type: ignore[no-untyped-def]
              if line.startswith("{")]
     assert lines[-2]["message"] == "hello world" and lines[-2]["request_id"] == "rid-1"
     assert lines[-1]["request_id"] is None and lines[-1]["level"] == "WARNING"
+
+
+def test_serve_options(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """One worker: the app itself; several: the factory, read-only store in the
+    environment, and a start-up allowance long enough to load a model (uvicorn's 5 s
+    default killed and restarted loading workers forever)."""
+    import uvicorn
+
+    from search_api import serving
+
+    calls: list[tuple[object, dict[str, object]]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append((app, kw)))
+    monkeypatch.setattr("search_api.api.create_app", lambda settings: "the app")
+    for name in ("COUNCILKG_STORE", "COUNCILKG_READ_ONLY", "COUNCILKG_LOG_LEVEL",
+                 "COUNCILKG_LOG_FORMAT"):  # serve() sets them for the workers: undone after
+        monkeypatch.delenv(name, raising=False)
+    serving.serve(Settings(store=tmp_path, shutdown_timeout=12))
+    serving.serve(Settings(store=tmp_path, workers=3, read_only=True), port=9000)
+    (one, single), (many, multi) = calls
+    assert one == "the app" and single["timeout_graceful_shutdown"] == 12
+    assert single["log_config"] is None and single["access_log"] is False
+    assert many == "search_api.serving:app_factory" and multi["workers"] == 3
+    assert multi["factory"] is True and multi["port"] == 9000
+    assert int(multi["timeout_worker_healthcheck"]) >= 60  # type: ignore[call-overload]
+    assert os.environ["COUNCILKG_READ_ONLY"] == "True"
+    assert os.environ["COUNCILKG_STORE"] == str(tmp_path)

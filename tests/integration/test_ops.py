@@ -312,9 +312,9 @@ def test_serve_options(monkeypatch, tmp_path) -> None:  # type: ignore[no-untype
     calls: list[tuple[object, dict[str, object]]] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append((app, kw)))
     monkeypatch.setattr("search_api.api.create_app", lambda settings: "the app")
-    for name in ("COUNCILKG_STORE", "COUNCILKG_READ_ONLY", "COUNCILKG_LOG_LEVEL",
-                 "COUNCILKG_LOG_FORMAT"):  # serve() sets them for the workers: undone after
-        monkeypatch.delenv(name, raising=False)
+    # serve() exports settings for the worker processes: into a copy of the environment
+    # here (monkeypatch.delenv of an absent variable would not undo a later set)
+    monkeypatch.setattr(os, "environ", dict(os.environ))
     serving.serve(Settings(store=tmp_path, shutdown_timeout=12))
     serving.serve(Settings(store=tmp_path, workers=3, read_only=True), port=9000)
     (one, single), (many, multi) = calls

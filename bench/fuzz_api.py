@@ -16,16 +16,12 @@ cases (tests/integration/test_fuzz_api.py). Usage:
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
 import os
-import socket
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +30,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from bench.servers import live_server  # noqa: E402  (after the path insert, for the script)
 
 log = logging.getLogger("fuzz_api")
 
@@ -57,31 +55,6 @@ class FuzzReport:
         out += [f"  {op}: {n} cases" for op, n in sorted(self.by_operation.items())]
         out += [f"  FAILURE {f}" for f in self.failures[:50]]
         return out
-
-
-@contextlib.contextmanager
-def live_server(app: Any) -> Iterator[str]:
-    """The app under uvicorn on 127.0.0.1 (ephemeral port) in a thread; yields its base URL."""
-    import uvicorn
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 120
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=60)
-        sock.close()
 
 
 def fuzz(base_url: str, *, examples: int, seed: int | None = None,

@@ -14,6 +14,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
+from bench.servers import live_server
 from search_api.api import create_app
 from tests.conftest import shared_dir
 from tests.integration.browser import (
@@ -25,7 +26,6 @@ from tests.integration.browser import (
     UNLABELLED_JS,
     normalise,
     require_browser,
-    serve,
     shot,
 )
 
@@ -37,7 +37,8 @@ Page = Any  # playwright.sync_api.Page
 def site(kg) -> Iterator[str]:  # type: ignore[no-untyped-def]
     require_browser()
     # the explicit public-read mode `make run` uses: the page works without a key
-    with serve(create_app(kg.settings.model_copy(update={"public_read": True}), kg=kg)) as url:
+    app = create_app(kg.settings.model_copy(update={"public_read": True}), kg=kg)
+    with live_server(app) as url:
         yield url
 
 

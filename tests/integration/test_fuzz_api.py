@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 
-from bench.fuzz_api import fuzz, live_server
+from bench.fuzz_api import fuzz
+from bench.servers import live_server
 from search_api.api import create_app
 from tests.conftest import SAMPLES
 from tests.integration.conftest import key_for, open_kg

@@ -14,17 +14,17 @@ from __future__ import annotations
 
 import argparse
 import logging
-import socket
 import statistics
+import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
-import uvicorn
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.servers import live_server
 from search_api.api import create_app
 from search_api.routes_explorer import STATIC, VENDOR
 from search_api.settings import Settings
@@ -32,13 +32,6 @@ from search_api.settings import Settings
 log = logging.getLogger("bench.explorer_pages")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def main() -> None:
@@ -51,15 +44,9 @@ def main() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     from playwright.sync_api import sync_playwright
 
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(Settings(store=args.store)),
-                                           host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.1)
-    base = f"http://127.0.0.1:{port}"
-    try:
+    # the explicit public-read mode `make run` uses: the page works without a key
+    app = create_app(Settings(store=args.store, public_read=True))
+    with live_server(app) as base:
         doc = max(httpx.get(f"{base}/documents", params={"limit": 500}).json()["documents"],
                   key=lambda d: d["symbol"] is not None)
         hit = httpx.get(f"{base}/search", params={"q": args.query}).json()["hits"][0]
@@ -94,9 +81,6 @@ def main() -> None:
         log.info("static assets: %d files of our own, %.0f KiB; cytoscape %.0f KiB "
                  "(uncompressed)", len(own), sum(f.stat().st_size for f in own) / 1024,
                  vendor / 1024)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
 
 
 if __name__ == "__main__":

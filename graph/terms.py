@@ -25,7 +25,8 @@ def check_terms(schema: GraphSchema, parsed: ParsedDocument) -> None:
 #: relationship types whose edges are a document's own content, replaced on re-ingest
 DOCUMENT_CONTENT_RELATIONS = ("CITES", "REVISES", "LANGUAGE_VERSION_OF")
 #: an entity or cited-only document survives a delete while one of these points at it
-PROTECTING_RELATIONS = ("MENTIONS", "CITES", "VERSION_OF", "REVISES", "LANGUAGE_VERSION_OF")
+#: (a document's content edges protect what they point at, as mentions and versions do)
+PROTECTING_RELATIONS = ("MENTIONS", "VERSION_OF", *DOCUMENT_CONTENT_RELATIONS)
 
 
 def protecting_relations(schema: GraphSchema, label: str) -> list[str]:

@@ -19,12 +19,16 @@ class StoreConfig:
     dimension: int
     neo4j: Neo4jConfig | None = None
     read_only: bool = False  # the embedded store opens its graph read-only (shared by processes)
+    dense_exact_limit: int | None = None  # embedded: rows scanned exactly (None: its default)
 
 
 def _embedded(config: StoreConfig) -> GraphStore:
+    from graph.embedded.dense_matrix import EXACT_LIMIT
     from graph.embedded.store import EmbeddedStore
 
-    return EmbeddedStore(config.path, dimension=config.dimension, read_only=config.read_only)
+    limit = EXACT_LIMIT if config.dense_exact_limit is None else config.dense_exact_limit
+    return EmbeddedStore(config.path, dimension=config.dimension, read_only=config.read_only,
+                         dense_exact_limit=limit)
 
 
 def _neo4j(config: StoreConfig) -> GraphStore:
@@ -43,10 +47,12 @@ BACKENDS: dict[str, Callable[[StoreConfig], GraphStore]] = {
 
 
 def open_store(backend: str, *, path: Path, dimension: int,
-               neo4j: Neo4jConfig | None = None, read_only: bool = False) -> GraphStore:
+               neo4j: Neo4jConfig | None = None, read_only: bool = False,
+               dense_exact_limit: int | None = None) -> GraphStore:
     try:
         factory = BACKENDS[backend]
     except KeyError:
         raise StoreError(f"unknown backend {backend!r}; valid: {', '.join(sorted(BACKENDS))}",
                          backend=backend) from None
-    return factory(StoreConfig(path=path, dimension=dimension, neo4j=neo4j, read_only=read_only))
+    return factory(StoreConfig(path=path, dimension=dimension, neo4j=neo4j, read_only=read_only,
+                               dense_exact_limit=dense_exact_limit))

@@ -14,7 +14,7 @@ import sqlite3
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -96,6 +96,11 @@ class SentenceTransformerEmbedder:
     @property
     def dimension(self) -> int:
         return self._dimension
+
+    @property
+    def model(self) -> Any:
+        """The loaded sentence-transformers model (ingest.onnx_embedding exports it)."""
+        return self._model
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         if not texts:

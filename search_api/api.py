@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import asdict
@@ -40,6 +39,7 @@ from search_api.routes_documents import router as documents_router
 from search_api.routes_explorer import install as install_explorer
 from search_api.routes_lineage import router as lineage_router
 from search_api.routes_ops import router as ops_router
+from search_api.rwlock import ReadWriteLock
 from search_api.schemas import (
     DocumentDetailOut,
     DocumentListOut,
@@ -65,15 +65,16 @@ PROBLEMS = {status: {"model": ProblemOut, "content": {MEDIA_TYPE: {
 
 
 class AppState:
-    """The service plus a lock: the embedded graph connection is not thread-safe."""
+    """The service plus a lock: requests read side by side, a write (upload, delete,
+    shutdown) runs alone (search_api.rwlock)."""
 
     def __init__(self, kg: CouncilKG) -> None:
         self.kg = kg
-        self.lock = threading.Lock()
+        self.lock = ReadWriteLock()
         self.closing = False  # set at shutdown: /ready answers 503
 
     def store(self, principal: Principal) -> GraphStore:
-        """The store as this caller sees it (call with the lock held)."""
+        """The store as this caller sees it (call with the lock held for reading)."""
         return self.kg.store_for(principal.clearance)
 
 
@@ -101,14 +102,14 @@ def close_when_idle(state: AppState, timeout: float) -> None:
     the store, and closing under it could crash the process mid-write. If it does not
     let go in time the store is left to the process exit (the graph replays its
     write-ahead log on the next open)."""
-    if not state.lock.acquire(timeout=max(timeout, 0.1)):
+    if not state.lock.acquire_write(timeout=max(timeout, 0.1)):
         log.warning("store not closed: a request still held it after %.0f s", timeout)
         return
     try:
         state.kg.close()
         log.info("store closed")
     finally:
-        state.lock.release()
+        state.lock.release_write()
 
 
 def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None) -> FastAPI:
@@ -123,6 +124,8 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
         service = kg or CouncilKG.open(settings)
         service.observers.append(metrics.observe_ingest)
         state = AppState(service)
+        # the query encoder (an ONNX export, made on first use) is ready before requests
+        await anyio.to_thread.run_sync(lambda: service.embedder_for_queries)
         app.state.councilkg = state
         app.state.keys = KeyStore(service.settings.store / KEYS_FILE)
         app.state.public_read = settings.public_read  # the app's settings, as middleware's
@@ -169,13 +172,13 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
         document_type: Annotated[str | None, Query(max_length=100, description="only this "
                                                    "kind of document (see /facets)")] = None,
     ) -> SearchOut:
-        with state.lock:  # question analysis may read the store (its entity lexicon)
+        with state.lock.reading():  # question analysis may read the store (its entity lexicon)
             request = state.kg.request(q, k=k, mode=mode, document=document,
                                        year_from=year_from, year_to=year_to, body=body,
                                        document_type=check_document_type(document_type),
                                        clearance=caller.clearance)
         vector = state.kg.query_vector(request)
-        with state.lock:
+        with state.lock.reading():
             hits = state.store(caller).search(request, vector)
         return SearchOut.of(q, mode.value, hits)
 
@@ -188,14 +191,14 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
     ) -> AskOut:
         """The passages that answer (with the answering sentence), the graph facts about the
         entities the question names, and related documents, each statement with a citation."""
-        with state.lock:
+        with state.lock.reading():
             return AskOut.of(answer(state.kg, q, k=k, clearance=caller.clearance))
 
     @app.get("/documents", response_model=DocumentListOut, tags=["graph"])
     def documents(state: State, caller: Caller,
                   limit: Annotated[int, Query(ge=1, le=500)] = 100,
                   offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> DocumentListOut:
-        with state.lock:
+        with state.lock.reading():
             docs = state.store(caller).list_documents(limit=limit, offset=offset)
         return DocumentListOut(documents=[DocumentOut.of(d) for d in docs], limit=limit,
                                offset=offset)
@@ -203,7 +206,7 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
     @app.get("/documents/{document_id:path}", response_model=DocumentDetailOut, tags=["graph"])
     def document(state: State, caller: Caller, document_id: Ident) -> DocumentDetailOut:
         ident = canonical_document_id(document_id)
-        with state.lock:
+        with state.lock.reading():
             view = state.store(caller).get_document(ident)
         if view is None:
             raise NotFoundError(f"no document {document_id!r}", id=document_id)
@@ -211,7 +214,7 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
 
     @app.get("/entities/{entity_id:path}", response_model=EntityDetailOut, tags=["graph"])
     def entity(state: State, caller: Caller, entity_id: Ident) -> EntityDetailOut:
-        with state.lock:
+        with state.lock.reading():
             view = state.store(caller).get_entity(entity_id)
         if view is None:
             raise NotFoundError(f"no entity {entity_id!r}", id=entity_id)
@@ -243,7 +246,7 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
                document: Annotated[str | None, Query(max_length=200)] = None) -> Response:
         """The whole graph, or one document's neighbourhood, as RDF."""
         ident = canonical_document_id(document) if document else None
-        with state.lock:
+        with state.lock.reading():
             graph = export_graph(state.store(caller), document_id=ident,
                                  base=state.kg.settings.iri_base)
         return Response(serialize(graph, format), media_type=MEDIA_TYPES[format])
@@ -252,7 +255,7 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
     def search_facets(state: State, caller: Caller) -> FacetsOut:
         """The years, bodies and document types of the documents this caller may see,
         with counts: the values the /search filters can take."""
-        with state.lock:
+        with state.lock.reading():
             return facets(state.store(caller))
 
     @app.get("/stats", response_model=StatsOut, tags=["ops"])
@@ -260,7 +263,7 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
         """Counts of what this caller may see; failed inputs (file names and reasons) are
         listed to keys with restricted clearance only."""
         full = caller.clearance is AccessLevel.RESTRICTED
-        with state.lock:
+        with state.lock.reading():
             failures = [FailureOut(**asdict(f)) for f in state.kg.failures()] if full else []
             return StatsOut.of(state.store(caller).stats(), failures)
 

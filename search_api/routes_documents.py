@@ -73,7 +73,7 @@ def upload_document(
     state = request.app.state.councilkg
     settings = state.kg.settings
     path, existed = _keep(file, settings.store / "uploads", settings.max_file_bytes)
-    with state.lock:
+    with state.lock.writing():
         outcome = state.kg.ingest([path], access=access, clearance=principal.clearance)[0]
     if outcome.status == "failed":
         if not existed:  # keep nothing that was not ingested
@@ -92,7 +92,7 @@ def delete_document(request: Request, principal: Writer, document_id: Ident) -> 
     """Delete a document, its passages and what only it derived (cited documents stay)."""
     state = request.app.state.councilkg
     ident = canonical_document_id(document_id)
-    with state.lock:
+    with state.lock.writing():
         seen = state.kg.store_for(principal.clearance).get_document(ident)
         deleted = seen is not None and seen.document.ingested and state.kg.delete(ident)
     if not deleted:

@@ -64,7 +64,7 @@ def document_passages(request: Request, caller: Caller, document_id: str,
     """A document's passages in order (ids are ``{document}#{ordinal}``), paginated."""
     state: Any = request.app.state.councilkg
     ident = canonical_document_id(document_id)
-    with state.lock:
+    with state.lock.reading():
         store = state.kg.store_for(caller.clearance)  # what this caller may see
         view = store.get_document(ident)
         if view is None or not view.document.ingested:

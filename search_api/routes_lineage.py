@@ -27,12 +27,12 @@ Passages = Annotated[bool, Query(description="add each edge's whole evidence pas
 
 
 def _locked(request: Request) -> Any:
-    """The app's state (service + lock: the embedded graph connection is not thread-safe)."""
+    """The app's state (service + read/write lock, see search_api.rwlock)."""
     return request.app.state.councilkg
 
 
 def _store(request: Request, state: Any) -> GraphStore:
-    """The store as the caller sees it (with the lock held)."""
+    """The store as the caller sees it (with the lock held for reading)."""
     store: GraphStore = state.kg.store_for(principal_of(request).clearance)
     return store
 
@@ -46,7 +46,7 @@ def document_lineage(request: Request, document_id: Ident,
     evidence plus a flat list in tree order. Cited documents not ingested yet are
     included with ``ingested: false``."""
     state = _locked(request)
-    with state.lock:
+    with state.lock.reading():
         return ops.lineage(_store(request, state), document_id, direction=direction,
                            depth=depth, types=ops.parse_types(types), limit=limit,
                            offset=offset, passages=passages)
@@ -58,7 +58,7 @@ def entity_neighbors(request: Request, entity_id: Ident, depth: Depth = 1, types
                      passages: Passages = False) -> LineageOut:
     """Nodes within ``depth`` hops of an entity, either direction."""
     state = _locked(request)
-    with state.lock:
+    with state.lock.reading():
         return ops.neighbors(_store(request, state), entity_id, depth=depth,
                              types=ops.parse_types(types), limit=limit, offset=offset,
                              passages=passages)
@@ -68,7 +68,7 @@ def entity_neighbors(request: Request, entity_id: Ident, depth: Depth = 1, types
 def resolution(request: Request, resolution_id: Ident) -> ResolutionOut:
     """A resolution: its versions in order and who cites, reports on or implements each."""
     state = _locked(request)
-    with state.lock:
+    with state.lock.reading():
         return ops.resolution(_store(request, state), resolution_id)
 
 
@@ -80,7 +80,7 @@ def paths(request: Request,
           limit: Annotated[int, Query(ge=1, le=50)] = 10) -> PathsOut:
     """Shortest paths between two nodes with each edge's evidence; empty if none."""
     state = _locked(request)
-    with state.lock:
+    with state.lock.reading():
         return ops.paths(_store(request, state), source, target, max_depth=max_depth,
                          types=ops.parse_types(types), limit=limit)
 
@@ -94,6 +94,6 @@ def timeline(request: Request,
              ) -> TimelineOut:
     """Dated documents and events about an entity or a topic, in order."""
     state = _locked(request)
-    with state.lock:
+    with state.lock.reading():
         return ops.timeline(_store(request, state), entity=entity, topic=topic, year_from=year_from,
                             year_to=year_to)

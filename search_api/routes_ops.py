@@ -61,13 +61,13 @@ def ready(request: Request) -> ReadyOut:
     dimension = getattr(kg.embedder, "dimension", 0)
     if not dimension:
         raise StoreUnavailableError("not ready: the embedding model is not loaded")
-    if state.lock.acquire(timeout=PROBE_WAIT_SECONDS):
+    if state.lock.acquire_read(timeout=PROBE_WAIT_SECONDS):
         try:
             kg.store.document_hash("readiness-probe")
         except Exception as exc:
             log.warning("readiness probe failed: %s", exc)
             raise StoreUnavailableError(f"not ready: the store does not answer ({exc})") from exc
         finally:
-            state.lock.release()
+            state.lock.release_read()
     return ReadyOut(status="ready", backend=getattr(kg.store, "backend", "unknown"),
                     model=kg.embedder.name, dimension=dimension)

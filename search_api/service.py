@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -12,6 +13,7 @@ from graph.search import SearchFilters, SearchMode, SearchRequest
 from graph.store import GraphStore, SearchHit
 from graph.visible import PublicView
 from ingest.embedding import CachedEmbedder, Embedder, SentenceTransformerEmbedder, Vectors
+from ingest.onnx_embedding import onnx_embedder
 from ingest.pipeline import DocumentParser
 from ingest.questions import QuestionAnalysis, QuestionAnalyzer
 from ontology.errors import (
@@ -86,6 +88,7 @@ class CouncilKG:
         self.log = IngestLog(settings.store / "ingest-log.sqlite")
         self._analyzers: dict[AccessLevel, QuestionAnalyzer] = {}
         self._query_embedder: Embedder | None = None
+        self._query_embedder_lock = threading.Lock()
         #: called once per file with its outcome (metrics, audit), however ingest is reached
         self.observers: list[Callable[[IngestOutcome], None]] = []
 
@@ -95,7 +98,8 @@ class CouncilKG:
                                             threads=settings.torch_threads or None)
         embedder = CachedEmbedder(model, settings.store / "embedding-cache.sqlite")
         store = open_store(settings.backend, path=settings.store, dimension=embedder.dimension,
-                           neo4j=settings.neo4j(), read_only=settings.read_only)
+                           neo4j=settings.neo4j(), read_only=settings.read_only,
+                           dense_exact_limit=settings.dense_exact_limit)
         return cls(settings, store, embedder)
 
     # ------------------------------------------------------------ ingest
@@ -283,11 +287,18 @@ class CouncilKG:
     def embedder_for_queries(self) -> Embedder:
         """Queries bypass the passage cache (they would only grow it); concurrent ones
         share model calls (search_api.query_batching)."""
-        if self._query_embedder is None:
-            inner = getattr(self.embedder, "inner", None)
-            self._query_embedder = CoalescingEmbedder(inner if inner is not None
-                                                      else self.embedder)
+        with self._query_embedder_lock:  # one export and one session per process
+            if self._query_embedder is None:
+                self._query_embedder = self._make_query_embedder()
         return self._query_embedder
+
+    def _make_query_embedder(self) -> Embedder:
+        inner = getattr(self.embedder, "inner", None) or self.embedder
+        if self.settings.query_runtime == "onnx" and \
+                isinstance(inner, SentenceTransformerEmbedder):
+            inner = onnx_embedder(inner, cache=self.settings.model_cache,
+                                  threads=self.settings.torch_threads) or inner
+        return CoalescingEmbedder(inner)
 
     def close(self) -> None:
         self.store.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -35,6 +36,14 @@ class Settings(OpsSettings, BaseSettings):  # serving limits, CORS, logs: OpsSet
     batch_size: int = Field(32, ge=1, le=1024)
     torch_threads: int = Field(1, ge=0, le=256,
                                description="intra-op threads of the model; 0: torch's default")
+    query_runtime: Literal["onnx", "torch"] = Field(
+        "onnx", description="runtime that encodes queries: onnx (the model exported once, "
+        "same vectors, ~3x faster per query; torch if the export fails) or torch")
+    model_cache: Path | None = Field(None, description="folder of exported models; "
+                                     "default ~/.cache/councilkg/onnx")
+    dense_exact_limit: int = Field(
+        20_000, ge=0, description="embedded store: up to this many passages dense search "
+        "scans every vector; above it, sign bits pick candidates that are scored exactly")
     max_file_bytes: int = Field(20_000_000, ge=1, description="larger files fail with a reason")
     reader_timeout: float = Field(25.0, ge=0, description="seconds a Word/PDF reader may run "
                                   "(in a child process); 0: in-process, no limit")

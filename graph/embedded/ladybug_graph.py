@@ -10,6 +10,7 @@ loses edges under UNWIND in Ladybug).
 from __future__ import annotations
 
 import logging
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -40,7 +41,9 @@ def document_from_row(row: dict[str, Any]) -> DocumentRecord:
 
 
 class LadybugGraph:
-    """One read-write connection to a Ladybug database directory."""
+    """One connection to a Ladybug database directory. The connection serves one statement
+    at a time, so every statement takes ``lock``, and a write holds it for its whole
+    transaction (readers in other threads never see a transaction half done)."""
 
     def __init__(self, path: Path, schema: GraphSchema, *, read_only: bool = False) -> None:
         import ladybug
@@ -60,6 +63,7 @@ class LadybugGraph:
                     path=str(path)) from exc
             raise StoreError(f"cannot open the graph store at {path}: {exc}") from exc
         self._conn = ladybug.Connection(self._db)
+        self.lock = threading.RLock()
         if read_only:
             return  # its tables exist already; a read-only open cannot add any
         for statement in self.ddl():
@@ -90,16 +94,19 @@ class LadybugGraph:
                               f"{_DDL_TYPES[column.python_type]}")
 
     def _run(self, query: str, params: dict[str, Any] | None = None) -> list[list[Any]]:
-        result = self._conn.execute(query, params or {})
-        assert not isinstance(result, list)  # one statement, one result
-        rows: list[list[Any]] = result.get_all()  # type: ignore[assignment]
+        with self.lock:
+            result = self._conn.execute(query, params or {})
+            assert not isinstance(result, list)  # one statement, one result
+            rows: list[list[Any]] = result.get_all()  # type: ignore[assignment]
         return rows
 
     def _rows(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        result = self._conn.execute(query, params or {})
-        assert not isinstance(result, list)
-        names = result.get_column_names()
-        return [dict(zip(names, row, strict=True)) for row in result.get_all()]
+        with self.lock:
+            result = self._conn.execute(query, params or {})
+            assert not isinstance(result, list)
+            names = result.get_column_names()
+            rows = result.get_all()
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
     def _rollback(self) -> None:
         # a failed statement already aborts Ladybug's transaction
@@ -110,12 +117,17 @@ class LadybugGraph:
                 raise
 
     def close(self) -> None:
-        self._conn.close()
-        self._db.close()
+        with self.lock:
+            self._conn.close()
+            self._db.close()
 
     # ------------------------------------------------------------ writes
     def write(self, parsed: ParsedDocument) -> None:
         """Replace one document's derivation in a single transaction."""
+        with self.lock:
+            self._write_transaction(parsed)
+
+    def _write_transaction(self, parsed: ParsedDocument) -> None:
         self._run("BEGIN TRANSACTION")
         try:
             self._remove_derivation(parsed.document.id)
@@ -211,8 +223,13 @@ class LadybugGraph:
                   + tail, {"rows": rows})
 
     def delete(self, doc_id: str) -> bool:
-        if self.document_hash(doc_id) is None:
-            return False
+        with self.lock:
+            if self.document_hash(doc_id) is None:
+                return False
+            self._delete_transaction(doc_id)
+        return True
+
+    def _delete_transaction(self, doc_id: str) -> None:
         self._run("BEGIN TRANSACTION")
         try:
             self._remove_derivation(doc_id)
@@ -232,7 +249,6 @@ class LadybugGraph:
         except Exception as exc:
             self._rollback()
             raise StoreError(f"delete of {doc_id} failed: {exc}", document=doc_id) from exc
-        return True
 
     def _delete_orphans(self) -> None:
         """Entities and cited-only documents that no passage or document refers to any more."""

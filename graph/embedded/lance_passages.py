@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import warnings
 from pathlib import Path
 from typing import Any, ClassVar
@@ -16,7 +17,7 @@ from typing import Any, ClassVar
 import numpy as np
 import numpy.typing as npt
 
-from graph.embedded.dense_matrix import DenseMatrix
+from graph.embedded.dense_matrix import EXACT_LIMIT, DenseMatrix
 from graph.search import SearchFilters
 from ontology.errors import StoreError
 from ontology.records import ParsedDocument
@@ -54,7 +55,10 @@ def fts_query(text: str) -> str:
 
 
 class LancePassages:
-    def __init__(self, path: Path, dimension: int) -> None:
+    def __init__(self, path: Path, dimension: int, *,
+                 exact_limit: int = EXACT_LIMIT) -> None:
+        """``exact_limit``: rows up to which dense search scans exactly (dense_matrix)."""
+        self.exact_limit = exact_limit
         import lancedb
         import pyarrow as pa
 
@@ -91,6 +95,7 @@ class LancePassages:
             self._table = self._db.create_table(TABLE, schema=self._schema)
             self._create_fts()
         self._cache: DenseMatrix | None = None
+        self._cache_lock = threading.Lock()
 
     def _create_fts(self) -> None:
         from lancedb.index import FTS
@@ -178,9 +183,14 @@ class LancePassages:
 
     def _dense_cache(self) -> DenseMatrix | None:
         version = self._table.version
-        if self._cache is None or self._cache.version != version:
-            self._cache = DenseMatrix.load(self._table, version, self._COLUMNS)
-        return self._cache if len(self._cache) else None
+        cache = self._cache
+        if cache is None or cache.version != version:
+            with self._cache_lock:  # concurrent searches load the matrix once
+                cache = self._cache
+                if cache is None or cache.version != version:
+                    cache = self._cache = DenseMatrix.load(self._table, version, self._COLUMNS,
+                                                           exact_limit=self.exact_limit)
+        return cache if len(cache) else None
 
     def _by_ids(self, passage_ids: list[str], columns: list[str],
                 limit: int) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from graph import access
 from graph.embedded import ladybug_access, ladybug_lineage
+from graph.embedded.dense_matrix import EXACT_LIMIT
 from graph.embedded.ladybug_graph import LadybugGraph
 from graph.embedded.lance_passages import LancePassages
 from graph.embedded.search_maps import SearchMaps
@@ -61,7 +62,7 @@ class EmbeddedStore:
     backend = "embedded"
 
     def __init__(self, path: Path, *, dimension: int, schema: GraphSchema | None = None,
-                 read_only: bool = False) -> None:
+                 read_only: bool = False, dense_exact_limit: int = EXACT_LIMIT) -> None:
         """``read_only``: several processes (server workers) may share the store; they see
         it as it was when opened, and recovery is left to the next read-write open."""
         self.path = path
@@ -69,7 +70,8 @@ class EmbeddedStore:
         path.mkdir(parents=True, exist_ok=True)
         self.graph = LadybugGraph(path / "graph.lbug", schema or default_schema(),
                                   read_only=read_only)
-        self.passages = LancePassages(path / "passages.lance", dimension)
+        self.passages = LancePassages(path / "passages.lance", dimension,
+                                      exact_limit=dense_exact_limit)
         self._maps: SearchMaps | None = None
         self._access: access.AccessIndex | None = None
         if not read_only:

@@ -118,7 +118,7 @@ def test_ready_503_before_start_and_while_closing(kg) -> None:  # type: ignore[n
 def test_health_does_not_wait_for_the_store(client) -> None:  # type: ignore[no-untyped-def]
     state = client.app.state.councilkg
     results: list[int] = []
-    with state.lock:  # a long /ask or ingest holds the store
+    with state.lock.writing():  # an upload holds the store alone
         probe = threading.Thread(target=lambda: results.append(client.get("/health").status_code))
         probe.start()
         probe.join(timeout=20)

@@ -68,6 +68,17 @@ class EntityView:
 
 
 @dataclass(frozen=True, slots=True)
+class EntityLinks:
+    """An entity's links without its mentions: what relation-aware search and /ask's facts
+    need. Reading mentions matches and sorts every mention edge of the entity (thousands for
+    a frequent one) before keeping 50. ``type`` is the entity's label, which access control
+    needs to judge the entity's own evidence-less edges (``graph.access``)."""
+
+    type: str
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class NodeData:
     """A stored node as plain data: its label and its stored columns (``id`` included).
 
@@ -171,6 +182,10 @@ class GraphStore(Protocol):
         """Ingested documents by id; ``public_only`` filters before the page is cut."""
 
     def get_entity(self, entity_id: str) -> EntityView | None: ...
+
+    def entity_links(self, entity_id: str) -> EntityLinks | None:
+        """``get_entity(entity_id).links`` (and the entity's label) without reading its
+        mentions; None when there is no such entity (passages are not entities)."""
 
     def get_passages(self, passage_ids: list[str]
                  ) -> dict[str, tuple[PassageRecord, DocumentRecord]]:

@@ -22,6 +22,7 @@ from graph.search import SearchRequest
 from graph.store import (
     DocumentView,
     EdgeRow,
+    EntityLinks,
     EntityView,
     GraphDump,
     GraphStore,
@@ -115,6 +116,15 @@ class PublicView:
         if entity_id in self.index.masked:
             entity = EntityRecord(entity.id, entity.type, entity.id)
         return EntityView(entity, self._links(entity_id, entity.type, view.links), mentions)
+
+    def entity_links(self, entity_id: str) -> EntityLinks | None:
+        """Filtered exactly as ``get_entity``'s links (the contract suite compares them)."""
+        if not self.index.node_visible(entity_id):
+            return None
+        found = self.inner.entity_links(entity_id)
+        if found is None:
+            return None
+        return EntityLinks(found.type, self._links(entity_id, found.type, found.links))
 
     def get_passages(self, passage_ids: list[str]
                      ) -> dict[str, tuple[PassageRecord, DocumentRecord]]:

@@ -123,7 +123,7 @@ def _entity_facts(store: GraphStore, mention: QuestionEntity) -> EntityFacts:
         stored = view is not None
         links = view.links if view is not None else ()
     else:
-        found = store.get_entity(entity.id)
+        found = store.entity_links(entity.id)  # its facts only, not its mentions
         stored = found is not None
         links = found.links if found is not None else ()
     links = tuple(link for link in links if link.type not in _NOT_FACTS)[:MAX_FACTS]

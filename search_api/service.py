@@ -267,10 +267,10 @@ class CouncilKG:
         wanted = set(analysis.relations)
         out: list[str] = []
         for entity_id in analysis.entity_ids:
-            view = self.store.get_entity(entity_id)
-            if view is None:
+            found = self.store.entity_links(entity_id)  # not get_entity: no mentions needed
+            if found is None:
                 continue
-            out += [link.passage_id for link in view.links
+            out += [link.passage_id for link in found.links
                     if link.type in wanted and link.passage_id]
         return tuple(dict.fromkeys(out))
 

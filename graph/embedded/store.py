@@ -27,6 +27,7 @@ from graph.store import (
     DocumentView,
     EdgeData,
     EdgeRow,
+    EntityLinks,
     EntityView,
     GraphDump,
     Hop,
@@ -144,6 +145,12 @@ class EmbeddedStore:
         mentions = tuple(MentionView(pid, did, text)
                          for pid, did, text in self.graph.mentions_of(entity_id))
         return EntityView(entity, tuple(self.graph.links(entity_id)), mentions)
+
+    def entity_links(self, entity_id: str) -> EntityLinks | None:
+        entity = self.graph.node(entity_id)
+        if entity is None:
+            return None
+        return EntityLinks(entity.type, tuple(self.graph.links(entity_id)))
 
     def entity_names(self) -> list[EntityRecord]:
         return self.graph.entity_names()

@@ -17,6 +17,7 @@ from graph.neo4j import queries as q
 from graph.store import (
     DocumentView,
     EdgeData,
+    EntityLinks,
     EntityRef,
     EntityView,
     GraphDump,
@@ -82,22 +83,34 @@ class Reads:
 
     # ------------------------------------------------------------ entities
     def get_entity(self, entity_id: str) -> EntityView | None:
-        labels = tuple(label for label in self.schema.nodes if label != "Passage")
-        finder = q.find_node(labels, self.schema)
-
         def work(tx: ManagedTransaction) -> EntityView | None:
-            row = tx.run(finder, id=entity_id).single()
-            if row is None:
+            entity = self._entity(tx, entity_id)
+            if entity is None:
                 return None
-            label, name, alt = row["label"], row["name"], row["alt"]
-            entity = EntityRecord(entity_id, label, name or entity_id,
-                                  tuple(a for a in (alt or "").split("; ") if a))
             mentions = tuple(MentionView(r["passage"], r["document"], r["text"]) for r in
-                             tx.run(q.mentions_of(label, self.schema), id=entity_id,
+                             tx.run(q.mentions_of(entity.type, self.schema), id=entity_id,
                                     limit=MENTION_LIMIT))
-            return EntityView(entity, tuple(self._links(tx, label, entity_id)), mentions)
+            return EntityView(entity, tuple(self._links(tx, entity.type, entity_id)), mentions)
 
         return self._read(work, f"reading {entity_id}")
+
+    def entity_links(self, entity_id: str) -> EntityLinks | None:
+        def work(tx: ManagedTransaction) -> EntityLinks | None:
+            entity = self._entity(tx, entity_id)
+            if entity is None:
+                return None
+            return EntityLinks(entity.type, tuple(self._links(tx, entity.type, entity_id)))
+
+        return self._read(work, f"reading the links of {entity_id}")
+
+    def _entity(self, tx: ManagedTransaction, entity_id: str) -> EntityRecord | None:
+        """Any node but a passage, by id (one index seek per label)."""
+        labels = tuple(label for label in self.schema.nodes if label != "Passage")
+        row = tx.run(q.find_node(labels, self.schema), id=entity_id).single()
+        if row is None:
+            return None
+        return EntityRecord(entity_id, row["label"], row["name"] or entity_id,
+                            tuple(a for a in (row["alt"] or "").split("; ") if a))
 
     def entity_names(self) -> list[EntityRecord]:
         labels = [label for label in self.schema.nodes if label not in ("Document", "Passage")]

@@ -105,6 +105,27 @@ def test_the_public_view(corpus: GraphStore) -> None:
     assert {h.source for h, _ in hops} == {"C24/10"}
 
 
+def test_the_public_view_filters_entity_links_as_get_entity(corpus: GraphStore) -> None:
+    view = PublicView(corpus, corpus.access_index())
+    full = corpus.entity_links("C23/5")
+    assert full is not None  # read from restricted C23/5#1: in the store, hidden from view
+    assert ("CITES", "out", "C22/99", "C23/5#1") in {
+        (lk.type, lk.direction, lk.node.id, lk.passage_id) for lk in full.links}
+    stub = view.entity_links("C23/5")
+    assert stub is not None
+    assert [(lk.type, lk.direction, lk.node.id) for lk in stub.links] == \
+        [("CITES", "in", "C24/10")]
+    assert view.entity_links("C22/99") is None  # only the restricted document cites it
+    assert corpus.entity_links("C22/99") is not None
+    assert view.entity_links("body/nothing") is None
+    ids = sorted({n.properties["id"] for n in corpus.dump().nodes if n.label != "Passage"})
+    for node_id in ids:
+        shown, found = view.get_entity(node_id), view.entity_links(node_id)
+        assert (shown is None) == (found is None), node_id
+        if shown is not None and found is not None:
+            assert found.links == shown.links, node_id
+
+
 def test_changing_only_the_level_is_a_change(corpus: GraphStore) -> None:
     write(corpus, classified(doc_b(), AccessLevel.PUBLIC))  # same bytes, same hash
     assert hits(corpus, "gender", SearchMode.DENSE, AccessLevel.PUBLIC, k=1) == ["C23/5#0"]

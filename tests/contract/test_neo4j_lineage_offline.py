@@ -5,7 +5,7 @@ when NEO4J_URI is set."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -24,6 +24,12 @@ class Result:
 
     def data(self) -> list[dict[str, Any]]:
         return self.rows
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.rows)
+
+    def single(self) -> dict[str, Any] | None:
+        return self.rows[0] if self.rows else None
 
 
 class RecordingTx:

@@ -131,6 +131,21 @@ def test_entity_links_carry_evidence_and_mentions(store: GraphStore) -> None:
     assert store.get_entity("C24/10#0") is None  # passages are not entities
 
 
+def test_entity_links_are_get_entity_s_links_without_mentions(store: GraphStore) -> None:
+    write(store, doc_a(), doc_b(), doc_c())
+    ids = sorted({n.properties["id"] for n in store.dump().nodes if n.label != "Passage"})
+    assert {RV, WORK, BODY, "C24/10", "C23/5", "C22/99", "C25/7"} <= set(ids)
+    for node_id in ids:
+        view, found = store.get_entity(node_id), store.entity_links(node_id)
+        assert view is not None and found is not None, node_id
+        assert (found.type, found.links) == (view.entity.type, view.links), node_id
+    found = store.entity_links(RV)
+    assert found is not None and {(lk.type, lk.direction, lk.node.id) for lk in found.links} \
+        == {("VERSION_OF", "out", WORK), ("CITES", "in", "C24/10")}
+    assert store.entity_links("body/nothing") is None
+    assert store.entity_links("C24/10#0") is None  # passages are not entities
+
+
 def test_list_documents_pages_in_id_order(store: GraphStore) -> None:
     write(store, doc_a(), doc_b(), doc_c())
     page = [d.id for d in store.list_documents(limit=2, offset=0)]

@@ -94,6 +94,13 @@ class InvalidRequestError(CouncilKGError):
     code = "invalid-request"
 
 
+class QuestionSetError(CouncilKGError):
+    """An evaluation question file that cannot be read as written: a gold locator whose file
+    is missing or whose offsets fall outside it (``question``, ``file``, ``start``, ``end``)."""
+
+    code = "question-set"
+
+
 class AmbiguousError(CouncilKGError):
     """A name that several nodes answer to; ``candidates`` lists them, nothing is guessed."""
 

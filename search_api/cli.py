@@ -369,13 +369,16 @@ def eval_search(
     = _SHARED / "eval" / "questions.jsonl",
     modes: Annotated[str, typer.Option(help="comma-separated modes")] = "bm25,dense,hybrid",
     k: Annotated[int, typer.Option(min=1, max=MAX_K)] = 10,
+    corpus: Annotated[Path, typer.Option(
+        help="folder of the documents that gold locators (file, start, end) point into")]
+    = _SHARED / "corpus",
     store: StoreOpt = None, as_json: JsonOpt = False,
 ) -> None:
     """Recall@1/5/10 and MRR@10 per mode and per question kind, against the current store."""
     from search_api.evaluation import evaluate, load_questions
 
     chosen = _guard(lambda: [SearchMode(m.strip()) for m in modes.split(",") if m.strip()])
-    qs = load_questions(questions)
+    qs = _guard(lambda: load_questions(questions, corpus=corpus))
     with _service(store) as kg:
         reports = [evaluate(kg, qs, mode, k=k) for mode in chosen]
     kinds = sorted({q.kind for q in qs})

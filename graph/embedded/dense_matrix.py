@@ -4,9 +4,9 @@ Up to ``exact_limit`` admitted rows the scan is exact: one matrix-vector product
 it, a pass over one sign bit per dimension picks candidates and only they are scored
 exactly ("binary quantisation + rescoring"): at 100k passages of 384 dimensions the exact
 product reads 150 MB per query (~15 ms here, the bandwidth of the machine), the bits
-4.6 MB. The candidates are the ``rescore`` rows nearest in Hamming distance (at least
-``RESCORE_PER_HIT`` per requested hit); what that costs in recall against the exact scan
-is measured by ``bench/dense_recall.py``. Filters apply before either stage.
+4.6 MB. The candidates are the ``rescore`` rows nearest in Hamming distance; what that
+costs in recall against the exact scan is measured by ``bench/dense_recall.py``. Filters
+apply before either stage.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from graph.search import SearchFilters
 
 EXACT_LIMIT = 20_000  # rows; below this an exact scan costs ~3 ms
 RESCORE = 2_000
-RESCORE_PER_HIT = 40
+RESCORE_PER_HIT = 4  # the pool is never smaller than this many rows per requested hit
 
 
 def sign_bits(matrix: npt.NDArray[np.float32]) -> npt.NDArray[np.uint64]:

@@ -58,11 +58,11 @@ class LancePassages:
     def __init__(self, path: Path, dimension: int, *,
                  exact_limit: int = EXACT_LIMIT) -> None:
         """``exact_limit``: rows up to which dense search scans exactly (dense_matrix)."""
-        self.exact_limit = exact_limit
         import lancedb
         import pyarrow as pa
 
         self.dimension = dimension
+        self.exact_limit = exact_limit
         path.mkdir(parents=True, exist_ok=True)
         self._db = lancedb.connect(str(path))
         self._schema = pa.schema([
@@ -180,6 +180,10 @@ class LancePassages:
         if cache is None:
             return []
         return cache.search(vector, limit, filters, documents)
+
+    def dense_matrix(self) -> DenseMatrix | None:
+        """The in-memory matrix dense search uses (None while the table is empty)."""
+        return self._dense_cache()
 
     def _dense_cache(self) -> DenseMatrix | None:
         version = self._table.version

@@ -155,7 +155,9 @@ def main() -> None:
     if not args.no_ingest:
         ingest(args.store, args.corpus, args.documents, args.paragraphs, args.passage_vectors)
 
-    env = {**os.environ, "COUNCILKG_STORE": str(args.store), "COUNCILKG_LOG_LEVEL": "warning"}
+    # the per-key rate limit (50/s by default) is off: this measures the server, not the limiter
+    env = {**os.environ, "COUNCILKG_STORE": str(args.store), "COUNCILKG_LOG_LEVEL": "warning",
+           "COUNCILKG_RATE_LIMIT": "0"}
     server = subprocess.Popen([sys.executable, "-m", "search_api.cli", "serve", "--port",
                                str(args.port)], env=env)
     base = f"http://127.0.0.1:{args.port}"
@@ -171,9 +173,9 @@ def main() -> None:
                 except httpx.TransportError:
                     pass
                 time.sleep(0.5)
-            health = client.get("/health").json()
-            print(f"serving {health['documents']} documents ({health['backend']}, "
-                  f"{health['model']})")
+            health, stats = client.get("/health").json(), client.get("/stats").json()
+            print(f"serving {stats['documents']} documents, {stats['passages']:,} passages "
+                  f"({health['backend']}, {health['model']})")
             sequential(client, "/search", 20)  # warm-up: matrix load, caches
             print("GET /search (hybrid, k=10):", percentiles(
                 sequential(client, "/search", args.requests)))

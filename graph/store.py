@@ -183,9 +183,11 @@ class GraphStore(Protocol):
 
     def get_entity(self, entity_id: str) -> EntityView | None: ...
 
-    def entity_links(self, entity_id: str) -> EntityLinks | None:
+    def entity_links(self, entity_id: str,
+                     types: frozenset[str] | None = None) -> EntityLinks | None:
         """``get_entity(entity_id).links`` (and the entity's label) without reading its
-        mentions; None when there is no such entity (passages are not entities)."""
+        mentions, only those of ``types`` when given; None when there is no such entity
+        (passages are not entities)."""
 
     def get_passages(self, passage_ids: list[str]
                  ) -> dict[str, tuple[PassageRecord, DocumentRecord]]:

@@ -117,11 +117,12 @@ class PublicView:
             entity = EntityRecord(entity.id, entity.type, entity.id)
         return EntityView(entity, self._links(entity_id, entity.type, view.links), mentions)
 
-    def entity_links(self, entity_id: str) -> EntityLinks | None:
+    def entity_links(self, entity_id: str,
+                     types: frozenset[str] | None = None) -> EntityLinks | None:
         """Filtered exactly as ``get_entity``'s links (the contract suite compares them)."""
         if not self.index.node_visible(entity_id):
             return None
-        found = self.inner.entity_links(entity_id)
+        found = self.inner.entity_links(entity_id, types)
         if found is None:
             return None
         return EntityLinks(found.type, self._links(entity_id, found.type, found.links))

@@ -264,20 +264,20 @@ class CouncilKG:
         ("who chairs ICTGC": the passage of ICTGC's CHAIRED_BY edge)."""
         if not analysis.relations or self.settings.evidence_weight <= 0:
             return ()
-        wanted = set(analysis.relations)
+        wanted = frozenset(analysis.relations)
         out: list[str] = []
         for entity_id in analysis.entity_ids:
-            found = self.store.entity_links(entity_id)  # not get_entity: no mentions needed
+            # not get_entity: no mentions needed, and only the asked-about relations
+            found = self.store.entity_links(entity_id, wanted)
             if found is None:
                 continue
-            out += [link.passage_id for link in found.links
-                    if link.type in wanted and link.passage_id]
+            out += [link.passage_id for link in found.links if link.passage_id]
         return tuple(dict.fromkeys(out))
 
     def query_vector(self, request: SearchRequest) -> Vectors | None:
         if request.mode is SearchMode.BM25:
             return None
-        vector: Vectors = self.embedder_for_queries.embed([request.query])[0]
+        vector: Vectors = self.embedder_for_queries.embed([request.dense_query])[0]
         return vector
 
     def search(self, request: SearchRequest) -> list[SearchHit]:

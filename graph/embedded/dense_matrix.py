@@ -24,12 +24,23 @@ RESCORE_PER_HIT = 4  # the pool is never smaller than this many rows per request
 
 
 def sign_bits(matrix: npt.NDArray[np.float32]) -> npt.NDArray[np.uint64]:
-    """One bit per dimension (set when positive), packed into 64-bit words per row."""
+    """One bit per dimension (set when positive), packed into 64-bit words: one row of
+    words per 64 dimensions, one column per vector (each word row is contiguous, so the
+    distance pass runs over long contiguous arrays)."""
     packed = np.packbits(matrix > 0, axis=1)
     pad = (-packed.shape[1]) % 8
     if pad:
         packed = np.pad(packed, ((0, 0), (0, pad)))
-    return np.ascontiguousarray(packed).view(np.uint64)
+    return np.ascontiguousarray(np.ascontiguousarray(packed).view(np.uint64).T)
+
+
+def hamming(bits: npt.NDArray[np.uint64], query: npt.NDArray[np.uint64]
+            ) -> npt.NDArray[np.uint16]:
+    """Bits that differ between each column of ``bits`` and the one column of ``query``."""
+    distance = np.zeros(bits.shape[1], dtype=np.uint16)
+    for word, wanted in zip(bits, query[:, 0], strict=True):
+        distance += np.bitwise_count(word ^ wanted)
+    return distance
 
 
 class DenseMatrix:
@@ -48,6 +59,7 @@ class DenseMatrix:
         self.years = np.asarray([-1 if y is None else y for y in columns["year"]],
                                 dtype=np.int64)
         self.public = np.asarray([a == "public" for a in columns["access_level"]], dtype=bool)
+        self.index = {pid: i for i, pid in enumerate(columns["id"])}
 
     def __len__(self) -> int:
         return int(self.matrix.shape[0])
@@ -117,11 +129,15 @@ class DenseMatrix:
                  mask: npt.NDArray[np.bool_] | None) -> npt.NDArray[np.intp]:
         """The ``pool`` admitted rows whose sign bits differ least from the query's."""
         assert self.bits is not None
-        distance = np.bitwise_count(self.bits ^ sign_bits(query[None, :])).sum(
-            axis=1, dtype=np.int32)
+        distance = hamming(self.bits, sign_bits(query[None, :]))
         if mask is not None:
-            distance[~mask] = np.iinfo(np.int32).max
+            distance[~mask] = np.iinfo(np.uint16).max
         return np.argpartition(distance, pool - 1)[:pool]
+
+    def rows(self, passage_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """The columns of the rows with these ids that were in the table at load time."""
+        return {pid: {name: values[i] for name, values in self.columns.items()}
+                for pid in passage_ids if (i := self.index.get(pid)) is not None}
 
     def search(self, vector: npt.NDArray[np.float32], limit: int, filters: SearchFilters,
                documents: frozenset[str] | None = None) -> list[dict[str, Any]]:

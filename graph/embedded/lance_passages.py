@@ -158,15 +158,32 @@ class LancePassages:
 
     def bm25(self, query: str, limit: int, filters: SearchFilters,
              documents: frozenset[str] | None = None) -> list[dict[str, Any]]:
+        """Full-text search; only ids and scores are read from the index when the dense
+        matrix (same table version) holds the rows' columns already: materialising the
+        texts of 50 rows was a third of the query's time at 100k passages."""
         terms = fts_query(query)
-        if not terms or not self.count():
+        matrix = self._dense_cache()
+        if not terms or matrix is None:  # an empty table has no index to search
             return []
-        search = self._table.search(terms, query_type="fts", fts_columns="index_text")
+        from lancedb.query import LanceQueryBuilder
+
+        # the builder directly: Table.search() reads the table's schema on every call
+        search = LanceQueryBuilder.create(self._table, terms, "fts", vector_column_name="vector",
+                                          fts_columns="index_text")
         where = where_clause(filters, documents)
         if where:
             search = search.where(where, prefilter=True)
-        rows: list[dict[str, Any]] = search.select(self._BM25_COLUMNS).limit(limit).to_list()
-        return rows
+        found: list[dict[str, Any]] = search.select(["id", "content_hash", "_score"]) \
+            .limit(limit).to_list()
+        key = [(r["id"], r["content_hash"]) for r in found]
+        rows = {(pid, row["content_hash"]): row for pid, row in matrix.rows([p for p, _ in key])
+                .items()}
+        missing = [pid for pid, h in key if (pid, h) not in rows]
+        if missing:  # written after the matrix was loaded: read them from the table
+            rows.update(((r["id"], r["content_hash"]), r)
+                        for r in self._by_ids(missing, self._COLUMNS, 4 * len(missing)))
+        return [{**rows[k], "_score": r["_score"]} for k, r in zip(key, found, strict=True)
+                if k in rows]
 
     def dense(self, vector: npt.NDArray[np.float32], limit: int, filters: SearchFilters,
               documents: frozenset[str] | None = None) -> list[dict[str, Any]]:

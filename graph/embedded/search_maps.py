@@ -20,6 +20,10 @@ class SearchMaps:
         self.documents: dict[str, DocumentRecord] = graph.all_documents()
         self.mentions: dict[str, list[EntityRef]] = dict(graph.all_mentions())
         self.pages: dict[str, int] = graph.all_pages()
+        #: the label of every entity and document: a labelled lookup is a key lookup in
+        #: Ladybug, an unlabelled one a scan of every table
+        self.labels: dict[str, str] = {e.id: e.type for e in graph.entity_names()}
+        self.labels.update((i, "Document") for i in self.documents)
 
     def documents_of(self, ids: set[str]) -> dict[str, DocumentRecord]:
         return {i: doc for i in ids if (doc := self.documents.get(i)) is not None}

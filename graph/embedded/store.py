@@ -139,18 +139,19 @@ class EmbeddedStore:
         return self.graph.list_documents(limit=limit, offset=offset, public_only=public_only)
 
     def get_entity(self, entity_id: str) -> EntityView | None:
-        entity = self.graph.node(entity_id)
+        entity = self.graph.node(entity_id, self.maps.labels.get(entity_id))
         if entity is None:
             return None
         mentions = tuple(MentionView(pid, did, text)
                          for pid, did, text in self.graph.mentions_of(entity_id))
-        return EntityView(entity, tuple(self.graph.links(entity_id)), mentions)
+        return EntityView(entity, tuple(self.graph.links(entity_id, entity.type)), mentions)
 
-    def entity_links(self, entity_id: str) -> EntityLinks | None:
-        entity = self.graph.node(entity_id)
+    def entity_links(self, entity_id: str,
+                     types: frozenset[str] | None = None) -> EntityLinks | None:
+        entity = self.graph.node(entity_id, self.maps.labels.get(entity_id))
         if entity is None:
             return None
-        return EntityLinks(entity.type, tuple(self.graph.links(entity_id)))
+        return EntityLinks(entity.type, tuple(self.graph.links(entity_id, entity.type, types)))
 
     def entity_names(self) -> list[EntityRecord]:
         return self.graph.entity_names()

@@ -94,12 +94,15 @@ class Reads:
 
         return self._read(work, f"reading {entity_id}")
 
-    def entity_links(self, entity_id: str) -> EntityLinks | None:
+    def entity_links(self, entity_id: str,
+                     types: frozenset[str] | None = None) -> EntityLinks | None:
         def work(tx: ManagedTransaction) -> EntityLinks | None:
             entity = self._entity(tx, entity_id)
             if entity is None:
                 return None
-            return EntityLinks(entity.type, tuple(self._links(tx, entity.type, entity_id)))
+            return EntityLinks(entity.type, tuple(
+                link for link in self._links(tx, entity.type, entity_id)
+                if types is None or link.type in types))
 
         return self._read(work, f"reading the links of {entity_id}")
 

@@ -139,6 +139,10 @@ def test_entity_links_are_get_entity_s_links_without_mentions(store: GraphStore)
         view, found = store.get_entity(node_id), store.entity_links(node_id)
         assert view is not None and found is not None, node_id
         assert (found.type, found.links) == (view.entity.type, view.links), node_id
+        for kinds in ({"CITES"}, {"VERSION_OF", "REVISES"}, {"MENTIONS"}):
+            some = store.entity_links(node_id, frozenset(kinds))
+            assert some is not None and some.type == found.type, node_id
+            assert some.links == tuple(lk for lk in found.links if lk.type in kinds), node_id
     found = store.entity_links(RV)
     assert found is not None and {(lk.type, lk.direction, lk.node.id) for lk in found.links} \
         == {("VERSION_OF", "out", WORK), ("CITES", "in", "C24/10")}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from graph.embedded.dense_matrix import DenseMatrix, sign_bits
+from graph.embedded.dense_matrix import DenseMatrix, hamming, sign_bits
 from graph.search import SearchFilters
 from ontology.records import AccessLevel
 
@@ -29,10 +29,12 @@ def matrix_of(vectors: np.ndarray, *, exact_limit: int) -> DenseMatrix:
 def test_sign_bits_pack_one_bit_per_dimension() -> None:
     v = np.array([[1.0, -1.0] * 192, [-0.5] * 384], dtype=np.float32)
     bits = sign_bits(v)
-    assert bits.shape == (2, 6) and bits.dtype == np.uint64
-    assert int(np.bitwise_count(bits[0]).sum()) == 192 and int(bits[1].sum()) == 0
+    assert bits.shape == (6, 2) and bits.dtype == np.uint64  # words x vectors
+    assert int(np.bitwise_count(bits[:, 0]).sum()) == 192 and int(bits[:, 1].sum()) == 0
     odd = sign_bits(np.ones((1, 10), dtype=np.float32))  # padded to a whole word
     assert odd.shape == (1, 1) and int(np.bitwise_count(odd).sum()) == 10
+    assert list(hamming(bits, sign_bits(v[1:]))) == [192, 0]
+    assert list(hamming(bits, sign_bits(-v[1:]))) == [192, 384]
 
 
 def test_small_matrices_are_scanned_exactly() -> None:

@@ -8,8 +8,10 @@ the two writes never surfaces a half-ingested document.
 from __future__ import annotations
 
 import logging
+import math
 import re
 import threading
+import time
 import warnings
 from pathlib import Path
 from typing import Any, ClassVar
@@ -54,6 +56,9 @@ def fts_query(text: str) -> str:
     return _FTS_SAFE_RE.sub(" ", text).strip().lower()
 
 
+VERSION_CHECK_SECONDS = 1.0
+
+
 class LancePassages:
     def __init__(self, path: Path, dimension: int, *,
                  exact_limit: int = EXACT_LIMIT) -> None:
@@ -96,6 +101,7 @@ class LancePassages:
             self._create_fts()
         self._cache: DenseMatrix | None = None
         self._cache_lock = threading.Lock()
+        self._checked = -math.inf  # when the table's version was last compared (monotonic)
 
     def _create_fts(self) -> None:
         from lancedb.index import FTS
@@ -117,18 +123,25 @@ class LancePassages:
             self.delete_version(doc.id, doc.content_hash or "")
             if rows:
                 self._table.add(rows)
+                self._wrote()
         except Exception as exc:
             raise StoreError(f"passage write of {doc.id} failed: {exc}",
                              document=doc.id) from exc
 
+    def _wrote(self) -> None:
+        """This process changed the table: the next search compares versions again."""
+        self._checked = -math.inf
+
     def delete_version(self, doc_id: str, content_hash: str) -> None:
         self._table.delete(f"document_id = {_quote(doc_id)} "
                            f"AND content_hash = {_quote(content_hash)}")
+        self._wrote()
 
     def delete_stale(self, doc_id: str, keep_hash: str) -> None:
         """Rows of older versions, once the new version's graph commit is done."""
         self._table.delete(f"document_id = {_quote(doc_id)} "
                            f"AND content_hash <> {_quote(keep_hash)}")
+        self._wrote()
 
     def versions(self) -> set[tuple[str, str]]:
         """Every (document_id, content_hash) with rows in the index."""
@@ -140,12 +153,14 @@ class LancePassages:
 
     def delete_document(self, doc_id: str) -> None:
         self._table.delete(f"document_id = {_quote(doc_id)}")
+        self._wrote()
 
     def optimize(self) -> None:
         """Fold appended rows into the full-text index and compact files."""
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             self._table.optimize()
+        self._wrote()
 
     def count(self) -> int:
         return int(self._table.count_rows())
@@ -203,8 +218,16 @@ class LancePassages:
         return self._dense_cache()
 
     def _dense_cache(self) -> DenseMatrix | None:
-        version = self._table.version
+        """The matrix of the table's current version. The version is read at most once per
+        ``VERSION_CHECK_SECONDS`` unless this process wrote (reading it is a round trip to
+        LanceDB's event loop, ~1.5 ms under load): another process's write (a read-only
+        server worker beside an ingest) shows within that time."""
         cache = self._cache
+        now = time.monotonic()
+        if cache is not None and now - self._checked < VERSION_CHECK_SECONDS:
+            return cache if len(cache) else None
+        version = self._table.version
+        self._checked = now
         if cache is None or cache.version != version:
             with self._cache_lock:  # concurrent searches load the matrix once
                 cache = self._cache

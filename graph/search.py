@@ -10,6 +10,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+import numpy as np
+import numpy.typing as npt
+
 from ontology.errors import InvalidRequestError
 from ontology.records import AccessLevel
 
@@ -22,6 +25,14 @@ class SearchMode(StrEnum):
     DENSE = "dense"
     HYBRID = "hybrid"
 
+
+#: the query vector, or a function that gives it (called at most once, when dense retrieval
+#: needs it: a caller can encode the query while the store runs BM25)
+QueryVector = npt.NDArray[np.float32] | Callable[[], npt.NDArray[np.float32] | None] | None
+
+
+def resolve_vector(vector: QueryVector) -> npt.NDArray[np.float32] | None:
+    return vector() if callable(vector) else vector
 
 @dataclass(frozen=True, slots=True)
 class SearchFilters:

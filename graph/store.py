@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from graph.search import SearchRequest
+from graph.search import QueryVector, SearchRequest
 from ontology.records import DocumentRecord, EntityRecord, ParsedDocument, PassageRecord
 
 if TYPE_CHECKING:
@@ -197,8 +197,9 @@ class GraphStore(Protocol):
         """Every entity (documents and passages aside) with its name and aliases: the
         lexicon that recognises stored entities in questions."""
 
-    def search(self, request: SearchRequest,
-               query_vector: npt.NDArray[np.float32] | None) -> list[SearchHit]: ...
+    def search(self, request: SearchRequest, query_vector: QueryVector) -> list[SearchHit]:
+        """Ranked hits; ``query_vector`` may be a function giving the vector (see
+        ``graph.search.QueryVector``)."""
 
     def finalize(self) -> None:
         """Refresh indexes after a batch of writes."""

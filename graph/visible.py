@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from graph.access import AccessIndex
-from graph.search import SearchRequest
+from graph.search import QueryVector, SearchRequest
 from graph.store import (
     DocumentView,
     EdgeRow,
@@ -137,8 +137,7 @@ class PublicView:
         return [e for e in self.inner.entity_names() if self.index.node_visible(e.id)]
 
     # ------------------------------------------------------------ search
-    def search(self, request: SearchRequest,
-               query_vector: npt.NDArray[np.float32] | None) -> list[SearchHit]:
+    def search(self, request: SearchRequest, query_vector: QueryVector) -> list[SearchHit]:
         public = replace(request, filters=replace(request.filters,
                                                   clearance=AccessLevel.PUBLIC))
         hits = self.inner.search(public, query_vector)

@@ -177,7 +177,7 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
                                        year_from=year_from, year_to=year_to, body=body,
                                        document_type=check_document_type(document_type),
                                        clearance=caller.clearance)
-        vector = state.kg.query_vector(request)
+        vector = state.kg.vector_later(request)  # encoded while the store runs BM25
         with state.lock.reading():
             hits = state.store(caller).search(request, vector)
         # serialised here: FastAPI would validate the built model once more (~3 ms for

@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from graph.registry import open_store
-from graph.search import SearchFilters, SearchMode, SearchRequest
+from graph.search import QueryVector, SearchFilters, SearchMode, SearchRequest
 from graph.store import GraphStore, SearchHit
 from graph.visible import PublicView
 from ingest.embedding import CachedEmbedder, Embedder, SentenceTransformerEmbedder, Vectors
@@ -89,6 +90,7 @@ class CouncilKG:
         self._analyzers: dict[AccessLevel, QuestionAnalyzer] = {}
         self._query_embedder: Embedder | None = None
         self._query_embedder_lock = threading.Lock()
+        self._encoding = ThreadPoolExecutor(max_workers=4, thread_name_prefix="encode")
         #: called once per file with its outcome (metrics, audit), however ingest is reached
         self.observers: list[Callable[[IngestOutcome], None]] = []
 
@@ -280,8 +282,16 @@ class CouncilKG:
         vector: Vectors = self.embedder_for_queries.embed([request.dense_query])[0]
         return vector
 
+    def vector_later(self, request: SearchRequest) -> QueryVector:
+        """The query vector as a function the store calls when dense retrieval needs it;
+        the encoding starts now, in another thread, so it overlaps the store's BM25
+        (both release the GIL: ONNX Runtime and LanceDB)."""
+        if request.mode is SearchMode.BM25:
+            return None
+        return self._encoding.submit(self.query_vector, request).result
+
     def search(self, request: SearchRequest) -> list[SearchHit]:
-        return self.store.search(request, self.query_vector(request))
+        return self.store.search(request, self.vector_later(request))
 
     @property
     def embedder_for_queries(self) -> Embedder:
@@ -301,6 +311,7 @@ class CouncilKG:
         return CoalescingEmbedder(inner)
 
     def close(self) -> None:
+        self._encoding.shutdown(wait=True)
         self.store.close()
         self.log.close()
         closer = getattr(self.embedder, "close", None)

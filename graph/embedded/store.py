@@ -22,7 +22,7 @@ from graph.embedded.dense_matrix import EXACT_LIMIT
 from graph.embedded.ladybug_graph import LadybugGraph
 from graph.embedded.lance_passages import LancePassages
 from graph.embedded.search_maps import SearchMaps
-from graph.search import SearchMode, SearchRequest, fuse
+from graph.search import QueryVector, SearchMode, SearchRequest, fuse, resolve_vector
 from graph.store import (
     DocumentView,
     EdgeData,
@@ -156,9 +156,9 @@ class EmbeddedStore:
     def entity_names(self) -> list[EntityRecord]:
         return self.graph.entity_names()
 
-    def search(self, request: SearchRequest,
-               query_vector: npt.NDArray[np.float32] | None) -> list[SearchHit]:
-        request.check_vector(query_vector)
+    def search(self, request: SearchRequest, query_vector: QueryVector) -> list[SearchHit]:
+        if not callable(query_vector):
+            request.check_vector(query_vector)
         mode, limit = request.mode, request.candidate_limit
         maps = self.maps
         documents = maps.admitted(request.filters)
@@ -176,8 +176,10 @@ class EmbeddedStore:
             rows.update((r["id"], r) for r in found)
             bm25 = [(r["id"], float(r.get("_score", 0.0))) for r in found]
         if mode in (SearchMode.DENSE, SearchMode.HYBRID):
-            assert query_vector is not None
-            found = self.passages.dense(query_vector, limit, filters, documents)
+            vector = resolve_vector(query_vector)  # encoded meanwhile, if a function
+            request.check_vector(vector)
+            assert vector is not None
+            found = self.passages.dense(vector, limit, filters, documents)
             for r in found:
                 rows.setdefault(r["id"], r)
             dense = [(r["id"], 1.0 - float(r.get("_distance", 1.0))) for r in found]

@@ -25,7 +25,7 @@ from graph.neo4j.config import Neo4jConfig
 from graph.neo4j.connect import check_version, open_driver, translate
 from graph.neo4j.lineage_reads import LineageReads
 from graph.neo4j.reads import Reads
-from graph.search import SearchMode, SearchRequest, fuse
+from graph.search import QueryVector, SearchMode, SearchRequest, fuse, resolve_vector
 from graph.store import SearchHit, StoreStats
 from graph.terms import DOCUMENT_CONTENT_RELATIONS
 from ontology.errors import CouncilKGError, InvalidRequestError, StoreError
@@ -146,8 +146,8 @@ class Neo4jStore(Reads, LineageReads, AccessReads):
         return list(row["labels"])
 
     # ------------------------------------------------------------ search
-    def search(self, request: SearchRequest,
-               query_vector: npt.NDArray[np.float32] | None) -> list[SearchHit]:
+    def search(self, request: SearchRequest, vector: QueryVector) -> list[SearchHit]:
+        query_vector = resolve_vector(vector)
         request.check_vector(query_vector)
         mode, limit = request.mode, request.candidate_limit
         filters = plan.filter_params(request.filters)

@@ -15,6 +15,7 @@ an idle machine; the hash builds the store in the time of the rule pipeline and 
 Prints figures; asserts nothing. Usage:
     .venv/bin/python bench/search_latency.py [--documents 2000] [--paragraphs 50]
         [--store .councilkg/bench-store] [--requests 300] [--clients 4] [--seconds 20]
+        [--workers 1] [--no-ingest]
 """
 
 from __future__ import annotations
@@ -129,6 +130,13 @@ def throughput(base: str, clients: int, seconds: float,
     return done[0], done[1]
 
 
+def server_rss_mib(pid: int) -> float:
+    """The server process and its children (the workers of a multi-worker server)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    kids = [int(c) for c in children.read_text().split()] if children.exists() else []
+    return sum(rss_mib(p) for p in [pid, *kids])
+
+
 def rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -146,6 +154,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=1,
+                        help="server processes (more than one opens the store read-only)")
     parser.add_argument("--passage-vectors", choices=["model", "hash"], default="model")
     parser.add_argument("--no-ingest", action="store_true",
                         help="serve --store as it is (built by an earlier run)")
@@ -157,9 +167,9 @@ def main() -> None:
 
     # the per-key rate limit (50/s by default) is off: this measures the server, not the limiter
     env = {**os.environ, "COUNCILKG_STORE": str(args.store), "COUNCILKG_LOG_LEVEL": "warning",
-           "COUNCILKG_RATE_LIMIT": "0"}
+           "COUNCILKG_RATE_LIMIT": "0", "COUNCILKG_READ_ONLY": str(args.workers > 1).lower()}
     server = subprocess.Popen([sys.executable, "-m", "search_api.cli", "serve", "--port",
-                               str(args.port)], env=env)
+                               str(args.port), "--workers", str(args.workers)], env=env)
     base = f"http://127.0.0.1:{args.port}"
     keys = KeyStore(args.store / KEYS_FILE)  # every route but /health needs a key
     headers = {"X-API-Key": keys.create(scope="read", clearance="restricted", name="bench")[1]}
@@ -184,7 +194,8 @@ def main() -> None:
         ok, errors = throughput(base, args.clients, args.seconds, headers)
         print(f"throughput, {args.clients} clients for {args.seconds:.0f} s: "
               f"{ok / args.seconds:.1f} req/s, {errors} errors")
-        print(f"server resident memory: {rss_mib(server.pid):.0f} MiB")
+        print(f"server resident memory: {server_rss_mib(server.pid):.0f} MiB "
+              f"({args.workers} worker{'s' if args.workers > 1 else ''})")
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -112,18 +112,12 @@ class SentenceTransformerEmbedder:
         return np.asarray(vectors, dtype=np.float32)
 
 
-class CachedEmbedder:
-    """Wraps an embedder with an SQLite cache keyed by (model, sha256(text))."""
+class EmbedderWrapper:
+    """An embedder that changes how another one runs (cached, batched, another runtime),
+    not what it computes: the same name and dimension as ``inner``."""
 
-    def __init__(self, inner: Embedder, cache_path: Path) -> None:
+    def __init__(self, inner: Embedder) -> None:
         self.inner = inner
-        cache_path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(cache_path, check_same_thread=False)
-        self._db.execute("CREATE TABLE IF NOT EXISTS vectors "
-                         "(key TEXT PRIMARY KEY, dim INTEGER, vector BLOB)")
-        self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
 
     @property
     def name(self) -> str:
@@ -132,6 +126,20 @@ class CachedEmbedder:
     @property
     def dimension(self) -> int:
         return self.inner.dimension
+
+
+class CachedEmbedder(EmbedderWrapper):
+    """Wraps an embedder with an SQLite cache keyed by (model, sha256(text))."""
+
+    def __init__(self, inner: Embedder, cache_path: Path) -> None:
+        super().__init__(inner)
+        cache_path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(cache_path, check_same_thread=False)
+        self._db.execute("CREATE TABLE IF NOT EXISTS vectors "
+                         "(key TEXT PRIMARY KEY, dim INTEGER, vector BLOB)")
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
 
     def _key(self, text: str) -> str:
         return hashlib.sha256(f"{self.inner.name}\x00{text}".encode()).hexdigest()

@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ingest.embedding import EmbedderWrapper
+
 if TYPE_CHECKING:
     from ingest.embedding import SentenceTransformerEmbedder, Vectors
 
@@ -103,7 +105,7 @@ def export(model: Any, target: Path) -> None:
         partial.unlink(missing_ok=True)
 
 
-class OnnxEmbedder:
+class OnnxEmbedder(EmbedderWrapper):
     """Encodes with an exported copy of a loaded sentence-transformers model. Runs may
     overlap (an ONNX Runtime session is thread-safe); tokenisation is serialised (a fast
     tokenizer must not be used from two threads at once)."""
@@ -112,7 +114,8 @@ class OnnxEmbedder:
                  threads: int = 1) -> None:
         import onnxruntime as ort
 
-        self.source = source
+        super().__init__(source)
+        self.model = source.model  # its tokenizer prepares the inputs
         self.path = path
         options = ort.SessionOptions()
         options.intra_op_num_threads = max(threads, 0)
@@ -123,19 +126,11 @@ class OnnxEmbedder:
         self._names = [i.name for i in self._session.get_inputs()]
         self._tokenize = threading.Lock()
 
-    @property
-    def name(self) -> str:
-        return self.source.name
-
-    @property
-    def dimension(self) -> int:
-        return self.source.dimension
-
     def embed(self, texts: Sequence[str]) -> Vectors:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         with self._tokenize:
-            tensors, _ = _inputs(self.source.model, texts)
+            tensors, _ = _inputs(self.model, texts)
         feed = {n: tensors[n].numpy() for n in self._names}
         vectors = np.asarray(self._session.run(None, feed)[0], dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
@@ -144,7 +139,7 @@ class OnnxEmbedder:
 
     def agreement(self) -> float:
         """The lowest cosine between this runtime's and torch's vectors of the probes."""
-        ours, theirs = self.embed(PROBES), self.source.embed(PROBES)
+        ours, theirs = self.embed(PROBES), self.inner.embed(PROBES)
         return float(np.min(np.sum(ours * theirs, axis=1)))
 
 

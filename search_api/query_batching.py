@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ingest.embedding import Embedder, Vectors
+from ingest.embedding import Embedder, EmbedderWrapper, Vectors
 
 
 @dataclass(eq=False)
@@ -29,22 +29,14 @@ class _Job:
     done: bool = field(default=False)
 
 
-class CoalescingEmbedder:
+class CoalescingEmbedder(EmbedderWrapper):
     def __init__(self, inner: Embedder, *, max_texts: int = 16) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.max_texts = max_texts
         self._cond = threading.Condition()
         self._queue: list[_Job] = []
         self._busy = False
         self.calls = 0  # model calls made (tests, metrics)
-
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         job = _Job(list(texts))

@@ -138,13 +138,16 @@ class DenseMatrix:
             distance[~mask] = np.iinfo(np.uint16).max
         return np.argpartition(distance, pool - 1)[:pool]
 
+    def _row(self, i: int) -> dict[str, Any]:
+        return {name: values[i] for name, values in self.columns.items()}
+
     def rows(self, passage_ids: list[str]) -> dict[str, dict[str, Any]]:
         """The columns of the rows with these ids that were in the table at load time."""
-        return {pid: {name: values[i] for name, values in self.columns.items()}
-                for pid in passage_ids if (i := self.index.get(pid)) is not None}
+        return {pid: self._row(i) for pid in passage_ids
+                if (i := self.index.get(pid)) is not None}
 
     def search(self, vector: npt.NDArray[np.float32], limit: int, filters: SearchFilters,
                documents: frozenset[str] | None = None) -> list[dict[str, Any]]:
         rows, scores = self.nearest(vector, limit, self._mask(filters, documents))
-        return [{**{name: values[i] for name, values in self.columns.items()},
-                 "_distance": 1.0 - float(score)} for i, score in zip(rows, scores, strict=True)]
+        return [{**self._row(i), "_distance": 1.0 - float(score)}
+                for i, score in zip(rows, scores, strict=True)]

@@ -173,11 +173,12 @@ class LancePassages:
 
     def bm25(self, query: str, limit: int, filters: SearchFilters,
              documents: frozenset[str] | None = None) -> list[dict[str, Any]]:
-        """Full-text search; only ids and scores are read from the index when the dense
-        matrix (same table version) holds the rows' columns already: materialising the
-        texts of 50 rows was a third of the query's time at 100k passages."""
+        """Full-text search. Only ids, content hashes and scores are read from the index,
+        the rows' columns from the in-memory matrix (rows it lacks, written since, from the
+        table): materialising the texts of 50 rows was a third of the query's time at 100k
+        passages."""
         terms = fts_query(query)
-        matrix = self._dense_cache()
+        matrix = self.dense_matrix()
         if not terms or matrix is None:  # an empty table has no index to search
             return []
         from lancedb.query import LanceQueryBuilder
@@ -202,26 +203,24 @@ class LancePassages:
 
     def dense(self, vector: npt.NDArray[np.float32], limit: int, filters: SearchFilters,
               documents: frozenset[str] | None = None) -> list[dict[str, Any]]:
-        """Exact cosine search over an in-memory matrix of every row.
+        """Cosine search over an in-memory matrix of every row: exact up to
+        ``exact_limit`` rows, sign-bit candidates rescored exactly above (dense_matrix).
 
         Measured at 100k passages (bench/search_latency.py): LanceDB's flat scan takes
-        ~230 ms a query, the matrix product ~15 ms; an ANN index would trade recall
-        for speed we do not need. The matrix is rebuilt after this process writes or
-        when the table's version moves (another process wrote)."""
-        cache = self._dense_cache()
+        ~230 ms a query, the exact matrix product ~15 ms, the sign-bit stage ~3 ms. The
+        matrix is rebuilt after this process writes or when the table's version moves
+        (another process wrote)."""
+        cache = self.dense_matrix()
         if cache is None:
             return []
         return cache.search(vector, limit, filters, documents)
 
     def dense_matrix(self) -> DenseMatrix | None:
-        """The in-memory matrix dense search uses (None while the table is empty)."""
-        return self._dense_cache()
-
-    def _dense_cache(self) -> DenseMatrix | None:
-        """The matrix of the table's current version. The version is read at most once per
-        ``VERSION_CHECK_SECONDS`` unless this process wrote (reading it is a round trip to
-        LanceDB's event loop, ~1.5 ms under load): another process's write (a read-only
-        server worker beside an ingest) shows within that time."""
+        """The in-memory matrix of the table's current version (None while the table is
+        empty), which dense search scans and BM25 takes its rows from. The version is read
+        at most once per ``VERSION_CHECK_SECONDS`` unless this process wrote (reading it is a
+        round trip to LanceDB's event loop, ~1.5 ms under load): another process's write (a
+        read-only server worker beside an ingest) shows within that time."""
         cache = self._cache
         now = time.monotonic()
         if cache is not None and now - self._checked < VERSION_CHECK_SECONDS:

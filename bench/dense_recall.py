@@ -54,9 +54,10 @@ def main() -> None:
     dimension = kg.embedder.dimension
     kg.close()
     passages = LancePassages(args.store / "passages.lance", dimension, exact_limit=10**12)
-    exact = passages.dense_matrix()
-    if exact is None:
+    snapshot = passages.snapshot()
+    if snapshot is None:
         sys.exit("the store holds no passages")
+    exact = snapshot.matrix
     texts = [q.question for path in args.questions
              for q in load_questions(path, corpus=args.corpus)]
     rng = np.random.default_rng(args.seed)

@@ -69,9 +69,9 @@ class DenseMatrix:
         return int(self.matrix.shape[0])
 
     @classmethod
-    def load(cls, table: Any, version: int, names: list[str], *,
-             exact_limit: int = EXACT_LIMIT) -> DenseMatrix:
-        data = table.to_arrow()
+    def from_arrow(cls, data: Any, version: int, names: list[str], *,
+                   exact_limit: int = EXACT_LIMIT) -> DenseMatrix:
+        """From a pyarrow table of the passages: its ``vector`` and the ``names`` columns."""
         vectors = data.column("vector").combine_chunks()
         dimension = vectors.type.list_size
         matrix = np.asarray(vectors.values.to_numpy(zero_copy_only=False),
@@ -81,7 +81,7 @@ class DenseMatrix:
         columns = {name: data.column(name).to_pylist() for name in names}
         return cls(version, np.ascontiguousarray(unit), columns, exact_limit=exact_limit)
 
-    def _mask(self, filters: SearchFilters,
+    def mask(self, filters: SearchFilters,
               documents: frozenset[str] | None = None) -> npt.NDArray[np.bool_] | None:
         mask: npt.NDArray[np.bool_] | None = None
 
@@ -138,16 +138,16 @@ class DenseMatrix:
             distance[~mask] = np.iinfo(np.uint16).max
         return np.argpartition(distance, pool - 1)[:pool]
 
-    def _row(self, i: int) -> dict[str, Any]:
+    def row(self, i: int) -> dict[str, Any]:
         return {name: values[i] for name, values in self.columns.items()}
 
     def rows(self, passage_ids: list[str]) -> dict[str, dict[str, Any]]:
         """The columns of the rows with these ids that were in the table at load time."""
-        return {pid: self._row(i) for pid in passage_ids
+        return {pid: self.row(i) for pid in passage_ids
                 if (i := self.index.get(pid)) is not None}
 
     def search(self, vector: npt.NDArray[np.float32], limit: int, filters: SearchFilters,
                documents: frozenset[str] | None = None) -> list[dict[str, Any]]:
-        rows, scores = self.nearest(vector, limit, self._mask(filters, documents))
-        return [{**self._row(i), "_distance": 1.0 - float(score)}
+        rows, scores = self.nearest(vector, limit, self.mask(filters, documents))
+        return [{**self.row(i), "_distance": 1.0 - float(score)}
                 for i, score in zip(rows, scores, strict=True)]

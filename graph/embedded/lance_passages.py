@@ -1,18 +1,20 @@
-"""Passages, their vectors and BM25 full text in LanceDB.
+"""Passages and their vectors in LanceDB, searched in memory (dense and BM25).
 
-Rows carry the ``content_hash`` of the ingest that wrote them; the store only
-serves rows whose hash matches the graph's commit marker, so a crash between
-the two writes never surfaces a half-ingested document.
+LanceDB stores the rows; searches run over a snapshot of the table's current version held
+in memory: the dense matrix (dense_matrix) and the BM25 postings (keyword_index), which
+share row numbers and so one filter mask. Rows carry the ``content_hash`` of the ingest
+that wrote them; the store only serves rows whose hash matches the graph's commit marker,
+so a crash between the two writes never surfaces a half-ingested document.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-import re
 import threading
 import time
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -20,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from graph.embedded.dense_matrix import EXACT_LIMIT, DenseMatrix
+from graph.embedded.keyword_index import KeywordIndex, TermCounts
 from graph.search import SearchFilters
 from ontology.errors import StoreError
 from ontology.records import ParsedDocument
@@ -27,7 +30,6 @@ from ontology.records import ParsedDocument
 log = logging.getLogger(__name__)
 
 TABLE = "passages"
-_FTS_SAFE_RE = re.compile(r"[^\w]+", re.UNICODE)
 
 
 def _quote(value: str) -> str:
@@ -51,12 +53,19 @@ def where_clause(filters: SearchFilters,
     return " AND ".join(parts) or None
 
 
-def fts_query(text: str) -> str:
-    """Plain terms only: LanceDB's query parser must never see user syntax."""
-    return _FTS_SAFE_RE.sub(" ", text).strip().lower()
-
-
 VERSION_CHECK_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The table at one version, as searched: rows numbered alike in both indexes."""
+
+    matrix: DenseMatrix
+    keywords: KeywordIndex
+
+    @property
+    def version(self) -> int:
+        return self.matrix.version
 
 
 class LancePassages:
@@ -98,15 +107,10 @@ class LancePassages:
                 self._table.add_columns({"access_level": "CAST('public' AS STRING)"})
         else:
             self._table = self._db.create_table(TABLE, schema=self._schema)
-            self._create_fts()
-        self._cache: DenseMatrix | None = None
+        self._cache: Snapshot | None = None
         self._cache_lock = threading.Lock()
+        self._terms = TermCounts()
         self._checked = -math.inf  # when the table's version was last compared (monotonic)
-
-    def _create_fts(self) -> None:
-        from lancedb.index import FTS
-
-        self._table.create_index("index_text", config=FTS(), replace=True)
 
     def replace_document(self, parsed: ParsedDocument, vectors: npt.NDArray[np.float32],
                          index_texts: list[str]) -> None:
@@ -156,7 +160,7 @@ class LancePassages:
         self._wrote()
 
     def optimize(self) -> None:
-        """Fold appended rows into the full-text index and compact files."""
+        """Compact the files the appends and deletes left."""
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             self._table.optimize()
@@ -168,38 +172,17 @@ class LancePassages:
     _COLUMNS: ClassVar[list[str]] = ["id", "document_id", "content_hash", "ordinal", "section",
                                      "heading_path", "start", "end", "year", "access_level",
                                      "text"]
-    _BM25_COLUMNS: ClassVar[list[str]] = [*_COLUMNS, "_score"]
-    _DENSE_COLUMNS: ClassVar[list[str]] = [*_COLUMNS, "_distance"]
 
     def bm25(self, query: str, limit: int, filters: SearchFilters,
              documents: frozenset[str] | None = None) -> list[dict[str, Any]]:
-        """Full-text search. Only ids, content hashes and scores are read from the index,
-        the rows' columns from the in-memory matrix (rows it lacks, written since, from the
-        table): materialising the texts of 50 rows was a third of the query's time at 100k
-        passages."""
-        terms = fts_query(query)
-        matrix = self.dense_matrix()
-        if not terms or matrix is None:  # an empty table has no index to search
+        """Okapi BM25 over the index texts (keyword_index), filters applied first."""
+        snapshot = self.snapshot()
+        if snapshot is None:
             return []
-        from lancedb.query import LanceQueryBuilder
-
-        # the builder directly: Table.search() reads the table's schema on every call
-        search = LanceQueryBuilder.create(self._table, terms, "fts", vector_column_name="vector",
-                                          fts_columns="index_text")
-        where = where_clause(filters, documents)
-        if where:
-            search = search.where(where, prefilter=True)
-        found: list[dict[str, Any]] = search.select(["id", "content_hash", "_score"]) \
-            .limit(limit).to_list()
-        key = [(r["id"], r["content_hash"]) for r in found]
-        rows = {(pid, row["content_hash"]): row for pid, row in matrix.rows([p for p, _ in key])
-                .items()}
-        missing = [pid for pid, h in key if (pid, h) not in rows]
-        if missing:  # written after the matrix was loaded: read them from the table
-            rows.update(((r["id"], r["content_hash"]), r)
-                        for r in self._by_ids(missing, self._COLUMNS, 4 * len(missing)))
-        return [{**rows[k], "_score": r["_score"]} for k, r in zip(key, found, strict=True)
-                if k in rows]
+        matrix = snapshot.matrix
+        found, scores = snapshot.keywords.search(query, limit, matrix.mask(filters, documents))
+        return [{**matrix.row(int(i)), "_score": float(score)}
+                for i, score in zip(found, scores, strict=True)]
 
     def dense(self, vector: npt.NDArray[np.float32], limit: int, filters: SearchFilters,
               documents: frozenset[str] | None = None) -> list[dict[str, Any]]:
@@ -207,33 +190,39 @@ class LancePassages:
         ``exact_limit`` rows, sign-bit candidates rescored exactly above (dense_matrix).
 
         Measured at 100k passages (bench/search_latency.py): LanceDB's flat scan takes
-        ~230 ms a query, the exact matrix product ~15 ms, the sign-bit stage ~3 ms. The
-        matrix is rebuilt after this process writes or when the table's version moves
-        (another process wrote)."""
-        cache = self.dense_matrix()
-        if cache is None:
+        ~230 ms a query, the exact matrix product ~15 ms, the sign-bit stage ~3 ms."""
+        snapshot = self.snapshot()
+        if snapshot is None:
             return []
-        return cache.search(vector, limit, filters, documents)
+        return snapshot.matrix.search(vector, limit, filters, documents)
 
-    def dense_matrix(self) -> DenseMatrix | None:
-        """The in-memory matrix of the table's current version (None while the table is
-        empty), which dense search scans and BM25 takes its rows from. The version is read
-        at most once per ``VERSION_CHECK_SECONDS`` unless this process wrote (reading it is a
-        round trip to LanceDB's event loop, ~1.5 ms under load): another process's write (a
-        read-only server worker beside an ingest) shows within that time."""
+    def snapshot(self) -> Snapshot | None:
+        """The in-memory indexes of the table's current version (None while the table is
+        empty). They are rebuilt after this process writes or when the table's version
+        moves; the version is read at most once per ``VERSION_CHECK_SECONDS`` unless this
+        process wrote (reading it is a round trip to LanceDB's event loop, ~1.5 ms under
+        load): another process's write (a read-only server worker beside an ingest) shows
+        within that time."""
         cache = self._cache
         now = time.monotonic()
         if cache is not None and now - self._checked < VERSION_CHECK_SECONDS:
-            return cache if len(cache) else None
+            return cache if len(cache.matrix) else None
         version = self._table.version
         self._checked = now
         if cache is None or cache.version != version:
-            with self._cache_lock:  # concurrent searches load the matrix once
+            with self._cache_lock:  # concurrent searches load the snapshot once
                 cache = self._cache
                 if cache is None or cache.version != version:
-                    cache = self._cache = DenseMatrix.load(self._table, version, self._COLUMNS,
-                                                           exact_limit=self.exact_limit)
-        return cache if len(cache) else None
+                    cache = self._cache = self._load(version)
+        return cache if len(cache.matrix) else None
+
+    def _load(self, version: int) -> Snapshot:
+        data = self._table.to_arrow()
+        matrix = DenseMatrix.from_arrow(data, version, self._COLUMNS,
+                                        exact_limit=self.exact_limit)
+        keys = list(zip(matrix.columns["id"], matrix.columns["content_hash"], strict=True))
+        keywords = self._terms.index(keys, data.column("index_text").to_pylist())
+        return Snapshot(matrix, keywords)
 
     def _by_ids(self, passage_ids: list[str], columns: list[str],
                 limit: int) -> list[dict[str, Any]]:

@@ -36,23 +36,6 @@ def _quote(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def where_clause(filters: SearchFilters,
-                 documents: frozenset[str] | None = None) -> str | None:
-    """SQL for LanceDB's prefilter; ``documents`` are the ids the metadata filters admit."""
-    parts = []
-    if documents is not None:
-        parts.append(f"document_id IN ({', '.join(_quote(d) for d in sorted(documents))})")
-    if filters.document:
-        parts.append(f"document_id = {_quote(filters.document)}")
-    if filters.year_from is not None:
-        parts.append(f"year >= {int(filters.year_from)}")
-    if filters.year_to is not None:
-        parts.append(f"year <= {int(filters.year_to)}")
-    if filters.public_only:
-        parts.append("access_level = 'public'")
-    return " AND ".join(parts) or None
-
-
 VERSION_CHECK_SECONDS = 1.0
 
 

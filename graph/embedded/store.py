@@ -169,7 +169,7 @@ class EmbeddedStore:
         dense: list[tuple[str, float]] = []
         filters = request.filters
         if filters.public_only and not self.restricted_documents():
-            # nothing to hide: spare LanceDB the prefilter (the marker check below stays)
+            # nothing to hide: spare the filter mask (the marker check below stays)
             filters = replace(filters, clearance=AccessLevel.RESTRICTED)
         if mode in (SearchMode.BM25, SearchMode.HYBRID):
             found = self.passages.bm25(request.keyword_query, limit, filters, documents)

@@ -54,6 +54,10 @@ class Settings(OpsSettings, BaseSettings):  # serving limits, CORS, logs: OpsSet
     rrf_k: int = Field(_FUSION.rrf_k, ge=1)
     bm25_weight: float = Field(_FUSION.bm25_weight, ge=0)
     dense_weight: float = Field(_FUSION.dense_weight, ge=0)
+    bm25_lead: float = Field(_FUSION.bm25_lead, ge=0, le=1,
+                             description="BM25's first hit stays first in hybrid fusion when "
+                             "it scores more than this fraction of its score above the "
+                             "second; 1: off")
     entity_weight: float = Field(_FUSION.entity_weight, ge=0)
     evidence_weight: float = Field(_FUSION.evidence_weight, ge=0)
     candidates: int = Field(_FUSION.candidates, ge=1, le=1000)
@@ -81,6 +85,7 @@ class Settings(OpsSettings, BaseSettings):  # serving limits, CORS, logs: OpsSet
 
     def fusion(self) -> FusionConfig:
         return FusionConfig(rrf_k=self.rrf_k, bm25_weight=self.bm25_weight,
-                            dense_weight=self.dense_weight, entity_weight=self.entity_weight,
+                            dense_weight=self.dense_weight, bm25_lead=self.bm25_lead,
+                            entity_weight=self.entity_weight,
                             evidence_weight=self.evidence_weight,
                             candidates=self.candidates)

@@ -124,8 +124,8 @@ def create_app(settings: Settings | None = None, *, kg: CouncilKG | None = None)
         service = kg or CouncilKG.open(settings)
         service.observers.append(metrics.observe_ingest)
         state = AppState(service)
-        # the query encoder (an ONNX export, made on first use) is ready before requests
-        await anyio.to_thread.run_sync(lambda: service.embedder_for_queries)
+        # the query encoder and the store's search indexes are ready before requests
+        await anyio.to_thread.run_sync(service.warm)
         app.state.councilkg = state
         app.state.keys = KeyStore(service.settings.store / KEYS_FILE)
         app.state.public_read = settings.public_read  # the app's settings, as middleware's

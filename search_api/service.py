@@ -293,6 +293,16 @@ class CouncilKG:
     def search(self, request: SearchRequest) -> list[SearchHit]:
         return self.store.search(request, self.vector_later(request))
 
+    def warm(self) -> None:
+        """Load what the first search would otherwise wait for: the query encoder (an ONNX
+        export, made on first use) and the store's in-memory indexes (the embedded store
+        builds its dense matrix and BM25 postings in ~5 s at 100k passages)."""
+        self.embedder_for_queries  # noqa: B018 (the property loads it)
+        try:
+            self.search(self.request("council", k=1))
+        except Exception as exc:  # the service still starts; /ready tells whether it reads
+            log.warning("warm-up search failed: %s", exc)
+
     @property
     def embedder_for_queries(self) -> Embedder:
         """Queries bypass the passage cache (they would only grow it); concurrent ones

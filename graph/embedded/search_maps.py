@@ -12,7 +12,7 @@ from __future__ import annotations
 from graph.embedded.ladybug_graph import LadybugGraph
 from graph.search import SearchFilters
 from graph.store import EntityRef
-from ontology.records import DocumentRecord
+from ontology.records import DocumentRecord, EntityRecord
 
 
 class SearchMaps:
@@ -20,9 +20,11 @@ class SearchMaps:
         self.documents: dict[str, DocumentRecord] = graph.all_documents()
         self.mentions: dict[str, list[EntityRef]] = dict(graph.all_mentions())
         self.pages: dict[str, int] = graph.all_pages()
+        #: every entity with its names (question analysis learns them after each write)
+        self.entities: tuple[EntityRecord, ...] = tuple(graph.entity_names())
         #: the label of every entity and document: a labelled lookup is a key lookup in
         #: Ladybug, an unlabelled one a scan of every table
-        self.labels: dict[str, str] = {e.id: e.type for e in graph.entity_names()}
+        self.labels: dict[str, str] = {e.id: e.type for e in self.entities}
         self.labels.update((i, "Document") for i in self.documents)
 
     def documents_of(self, ids: set[str]) -> dict[str, DocumentRecord]:

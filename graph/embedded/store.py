@@ -154,7 +154,7 @@ class EmbeddedStore:
         return EntityLinks(entity.type, tuple(self.graph.links(entity_id, entity.type, types)))
 
     def entity_names(self) -> list[EntityRecord]:
-        return self.graph.entity_names()
+        return list(self.maps.entities)
 
     def search(self, request: SearchRequest, query_vector: QueryVector) -> list[SearchHit]:
         if not callable(query_vector):

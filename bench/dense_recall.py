@@ -5,7 +5,8 @@ Loads the passage matrix of an embedded store (build one with real model vectors
 ``bench/search_latency.py --passage-vectors model``; hash vectors say nothing about
 recall), encodes queries with the store's model (the question files given, plus the
 first sentence of randomly drawn passages, paraphrase-free "known item" queries), and
-for each rescoring pool size reports recall@10 and recall@50 of the approximate top-50
+for each rescoring pool size (exactly that many rows, whatever the share of the store)
+reports recall@10 and recall@50 of the approximate top-50
 against the exact one, and the time per query of both stages. Prints figures; asserts
 nothing. Usage:
     .venv/bin/python bench/dense_recall.py --store S [--questions F ...] [--sampled 200]
@@ -73,7 +74,7 @@ def main() -> None:
     print(f"exact scan: {exact_ms:.1f} ms/query")
     for pool in (int(p) for p in args.pools.split(",")):
         approximate = DenseMatrix(exact.version, exact.matrix, exact.columns,
-                                  exact_limit=0, rescore=pool)
+                                  exact_limit=0, rescore=pool, rescore_share=0.0)
         r10, r50, times = [], [], []
         for q, want in zip(queries, truth, strict=True):
             started = time.perf_counter()
@@ -81,8 +82,9 @@ def main() -> None:
             times.append(time.perf_counter() - started)
             r10.append(len(set(got[:10].tolist()) & set(want[:10].tolist())) / 10)
             r50.append(len(set(got.tolist()) & set(want.tolist())) / 50)
-        print(f"bits + rescoring {pool:>5}: recall@10 {statistics.mean(r10):.3f}  "
-              f"recall@50 {statistics.mean(r50):.3f}  (worst query @10 {min(r10):.1f})  "
+        print(f"bits + rescoring {pool:>5} ({pool / len(exact):.1%}): "
+              f"recall@10 {statistics.mean(r10):.3f}  recall@50 {statistics.mean(r50):.3f}  "
+              f"(worst query @10 {min(r10):.1f})  "
               f"{statistics.median(times) * 1000:.1f} ms/query")
 
 

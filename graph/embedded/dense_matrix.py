@@ -52,12 +52,13 @@ class DenseMatrix:
 
     def __init__(self, version: int, matrix: npt.NDArray[np.float32],
                  columns: dict[str, list[Any]], *, exact_limit: int = EXACT_LIMIT,
-                 rescore: int = RESCORE) -> None:
+                 rescore: int = RESCORE, rescore_share: float = RESCORE_SHARE) -> None:
         self.version = version
         self.matrix = matrix
         self.columns = columns
         self.exact_limit = exact_limit
         self.rescore = rescore
+        self.rescore_share = rescore_share
         self.bits = sign_bits(matrix) if len(matrix) > exact_limit else None
         self.document_ids = np.asarray(columns["document_id"], dtype=object)
         self.years = np.asarray([-1 if y is None else y for y in columns["year"]],
@@ -109,7 +110,7 @@ class DenseMatrix:
         query = query / (float(np.linalg.norm(query)) or 1.0)
         rows = None if mask is None else np.flatnonzero(mask)
         admitted = len(self) if rows is None else len(rows)
-        pool = max(self.rescore, int(RESCORE_SHARE * admitted), RESCORE_PER_HIT * limit)
+        pool = max(self.rescore, int(self.rescore_share * admitted), RESCORE_PER_HIT * limit)
         candidates: npt.NDArray[np.intp] | None = rows  # exact: every admitted row
         if self.bits is not None and admitted > max(self.exact_limit, pool):
             candidates = self._by_bits(query, pool, mask)

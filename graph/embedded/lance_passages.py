@@ -95,6 +95,14 @@ class LancePassages:
         self._terms = TermCounts()
         self._checked = -math.inf  # when the table's version was last compared (monotonic)
 
+    def drop_text_index(self) -> bool:
+        """Drop the LanceDB full-text index that stores written by earlier versions carry:
+        BM25 runs in memory now (keyword_index), and ``optimize`` would keep updating it."""
+        names = [i.name for i in self._table.list_indices() if i.columns == ["index_text"]]
+        for name in names:
+            self._table.drop_index(name)
+        return bool(names)
+
     def replace_document(self, parsed: ParsedDocument, vectors: npt.NDArray[np.float32],
                          index_texts: list[str]) -> None:
         doc = parsed.document

@@ -77,6 +77,8 @@ class EmbeddedStore:
         self._access: access.AccessIndex | None = None
         if not read_only:
             self.recover()
+            if self.passages.drop_text_index():
+                log.info("dropped the passages' full-text index (BM25 runs in memory)")
 
     @property
     def maps(self) -> SearchMaps:

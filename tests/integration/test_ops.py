@@ -141,6 +141,31 @@ def test_store_closed_at_shutdown_once_idle(tmp_path, embedder, monkeypatch) -> 
         real_close()
 
 
+def test_search_indexes_are_built_at_start(tmp_path, embedder, caplog) -> None:  # type: ignore[no-untyped-def]
+    """The app warms the store before it answers: the in-memory search indexes exist when
+    the first request arrives. A warm-up that fails is logged and the app still starts."""
+    kg = open_kg(tmp_path / "store", embedder)
+    try:
+        [outcome] = kg.ingest([SAMPLES / "corpus" / "sample_c25-31.txt"])
+        assert outcome.status == "ingested", outcome.reason
+        passages = kg.store.passages  # type: ignore[attr-defined]
+        passages._cache = None  # as after a restart
+        with TestClient(app_with(kg)) as c:
+            assert passages._cache is not None and len(passages._cache.matrix) > 0
+            assert c.get("/ready").status_code == 200
+        passages._cache = None
+
+        def broken(request):  # type: ignore[no-untyped-def]
+            raise RuntimeError("index files unreadable")
+
+        kg.search = broken  # type: ignore[method-assign]
+        with caplog.at_level(logging.WARNING), TestClient(app_with(kg)) as c:
+            assert c.get("/health").status_code == 200
+        assert "warm-up search failed: index files unreadable" in caplog.text
+    finally:
+        kg.close()
+
+
 # ---------------------------------------------------------------- metrics
 def sample(text: str, name: str, **labels: str) -> float | None:
     """The value of one sample of a Prometheus exposition, None if absent."""

@@ -7,9 +7,9 @@ product reads 150 MB per query (~15 ms here, the bandwidth of the machine), the 
 4.6 MB. The candidates are the rows nearest in Hamming distance, ``rescore`` of them or
 4% of the admitted rows if more: measured with ``bench/dense_recall.py`` on 12,614
 passages of real model vectors and 362 queries, recall of the exact top 10 / top 50 is
-.917 / .837 with 1.6% of the rows rescored, .952 / .909 with 3.2%, .979 / .965 with 8%
-(the 100k-passage bench store has hash vectors, which say nothing about recall). Filters
-apply before either stage.
+.917 / .837 with 1.6% of the rows rescored, .952 / .909 with 3.2%, .979 / .965 with 8%;
+on 106,000 synthetic passages with model vectors .931 / .963 at 4% (2.8 ms a query, the
+exact scan 8.6 ms). Filters apply before either stage.
 """
 
 from __future__ import annotations

@@ -64,7 +64,6 @@ class DenseMatrix:
         self.years = np.asarray([-1 if y is None else y for y in columns["year"]],
                                 dtype=np.int64)
         self.public = np.asarray([a == "public" for a in columns["access_level"]], dtype=bool)
-        self.index = {pid: i for i, pid in enumerate(columns["id"])}
 
     def __len__(self) -> int:
         return int(self.matrix.shape[0])
@@ -141,11 +140,6 @@ class DenseMatrix:
 
     def row(self, i: int) -> dict[str, Any]:
         return {name: values[i] for name, values in self.columns.items()}
-
-    def rows(self, passage_ids: list[str]) -> dict[str, dict[str, Any]]:
-        """The columns of the rows with these ids that were in the table at load time."""
-        return {pid: self.row(i) for pid in passage_ids
-                if (i := self.index.get(pid)) is not None}
 
     def search(self, vector: npt.NDArray[np.float32], limit: int, filters: SearchFilters,
                documents: frozenset[str] | None = None) -> list[dict[str, Any]]:

@@ -1,8 +1,9 @@
 """BM25 over the passages' index texts, held in memory beside the dense matrix.
 
 LanceDB's full-text search took ~8 ms a query at 100k passages, the largest part of a
-/search left (bench/search_latency.py); this index answers the same query in well under a
-millisecond. It follows the analysis LanceDB's default ``FTS()`` applied (simple tokenizer
+/search left (bench/search_latency.py); this index answers the bench's queries in 1.2 ms
+p50 / 2.4 ms p95 at 106k passages (a synthetic corpus of 1,064 distinct terms, so long
+postings). It follows the analysis LanceDB's default ``FTS()`` applied (simple tokenizer
 on letters and digits, tokens over 40 characters dropped, lower case, Snowball English
 stemmer, then English stop words, ASCII folding) and the same Okapi BM25 (k1 1.2, b 0.75,
 idf ``ln(1 + (N - n + 0.5) / (n + 0.5))``, a query term counted as often as it occurs):
@@ -134,13 +135,13 @@ class KeywordIndex:
         rows = np.repeat(np.arange(n_rows, dtype=np.int32), sizes)
         lengths = np.bincount(rows, weights=freqs, minlength=n_rows).astype(np.float32)
         average = float(lengths.mean()) or 1.0
-        df = np.bincount(terms, minlength=n_terms).astype(np.float64)
+        df = np.bincount(terms, minlength=n_terms)  # rows per term = postings per term
         idf = np.log1p((n_rows - df + 0.5) / (df + 0.5)).astype(np.float32)
         norm = K1 * (1 - B + B * lengths[rows] / average)
         weights = idf[terms] * freqs * (K1 + 1) / (freqs + norm)
         order = np.argsort(terms, kind="stable")
         starts = np.zeros(n_terms + 1, dtype=np.int64)
-        np.cumsum(np.bincount(terms, minlength=n_terms), out=starts[1:])
+        np.cumsum(df, out=starts[1:])
         return cls(vocabulary, starts, rows[order], weights[order].astype(np.float32),
                    n_rows, analyzer)
 
